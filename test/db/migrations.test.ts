@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, test } from 'node:test';
+import type { Database } from '../../src/db/connection.ts';
+import { migrate, readMigrations, type MigrationFile } from '../../src/db/migrate.ts';
+import { closeTemplate, createTestDatabase, engine, type TestDatabase } from '../support/database.ts';
+
+const opened: TestDatabase[] = [];
+after(async () => {
+  for (const database of opened.splice(0)) await database.close();
+  await closeTemplate();
+});
+
+async function freshDatabase(options: { migrated: boolean }): Promise<TestDatabase> {
+  const database = await createTestDatabase(options);
+  opened.push(database);
+  return database;
+}
+
+const rows = <Row>(db: Database, text: string, params?: unknown[]) => db.withConnection((connection) => connection.query<Row>(text, params));
+
+function migrationFile(name: string, sql: string): MigrationFile {
+  return { name, sql, sha256: createHash('sha256').update(sql).digest('hex') };
+}
+
+test('a fresh database gets every migration file once, in name order, each recorded with its sha256', async () => {
+  const { db } = await freshDatabase({ migrated: false });
+  const files = readMigrations();
+  assert.ok(files.length > 0);
+
+  const applied = await migrate(db);
+
+  assert.deepEqual(applied, files.map((file) => file.name).sort());
+  const recorded = await rows<{ name: string; sha256: string }>(db, 'SELECT name, sha256 FROM schema_migrations ORDER BY name');
+  assert.deepEqual(
+    recorded,
+    files.map((file) => ({ name: file.name, sha256: createHash('sha256').update(file.sql).digest('hex') })),
+  );
+});
+
+test('migrating an up-to-date database applies nothing', async () => {
+  const { db } = await freshDatabase({ migrated: false });
+  await migrate(db);
+  const before = await rows(db, 'SELECT name, sha256, applied_at FROM schema_migrations ORDER BY name');
+
+  assert.deepEqual(await migrate(db), []);
+  assert.deepEqual(await rows(db, 'SELECT name, sha256, applied_at FROM schema_migrations ORDER BY name'), before);
+});
+
+test('a migration edited after it was applied stops the start with an error naming the file', async () => {
+  const { db } = await freshDatabase({ migrated: true });
+  const [first, ...rest] = readMigrations();
+  const edited = [migrationFile(first.name, `${first.sql}\n-- a later edit\n`), ...rest];
+
+  await assert.rejects(migrate(db, edited), (error: Error) => {
+    assert.match(error.message, new RegExp(`^Migration ${first.name.replace('.', '\\.')} was edited after it was applied`));
+    assert.match(error.message, /Add a new migration instead\.$/);
+    return true;
+  });
+  const [recorded] = await rows<{ sha256: string }>(db, 'SELECT sha256 FROM schema_migrations WHERE name = $1', [first.name]);
+  assert.equal(recorded.sha256, first.sha256);
+});
+
+test('a failing migration leaves no table behind and is not recorded as applied', async () => {
+  const { db } = await freshDatabase({ migrated: true });
+  const broken = migrationFile(
+    '9999_broken.sql',
+    `CREATE TABLE half_done (id integer PRIMARY KEY);
+     INSERT INTO half_done VALUES (1);
+     ALTER TABLE half_done ADD COLUMN total numeric NOT NULL DEFAULT 'not a number';`,
+  );
+
+  await assert.rejects(migrate(db, [...readMigrations(), broken]), /^Error: Migration 9999_broken\.sql failed: /);
+  const [table] = await rows<{ found: string | null }>(db, `SELECT to_regclass('half_done')::text AS found`);
+  assert.equal(table.found, null);
+  assert.deepEqual(await rows(db, `SELECT name FROM schema_migrations WHERE name = '9999_broken.sql'`), []);
+  assert.deepEqual(await migrate(db), [], 'the database is still usable and up to date');
+});
+
+test(
+  'four instances starting together on an empty database: exactly one applies the migrations, none fails',
+  { skip: engine !== 'postgres' && 'needs PostgreSQL' },
+  async () => {
+    const database = await freshDatabase({ migrated: false });
+    const instances = [database.db, await database.openAnother(), await database.openAnother(), await database.openAnother()];
+
+    const results = await Promise.all(instances.map((instance) => migrate(instance)));
+
+    const names = readMigrations().map((file) => file.name);
+    assert.deepEqual(
+      results.filter((applied) => applied.length > 0),
+      [names],
+    );
+    assert.equal(results.filter((applied) => applied.length === 0).length, 3);
+    const [count] = await rows<{ applied: number }>(database.db, 'SELECT count(*)::int AS applied FROM schema_migrations');
+    assert.equal(count.applied, names.length);
+  },
+);
