@@ -17,6 +17,7 @@ import {
   type SmtpCapture,
   type VendorSetup,
 } from './faces/keeper-vendor-support.ts';
+import { MAIL_SEND_JOB } from '../src/services/mail/queue-mail.ts';
 
 // The invitation: mail queued with the account and delivered by the job queue, and the activation
 // page behind its link (single use, 30 days, every value escaped).
@@ -124,7 +125,7 @@ test('without SMTP_URL the invitation is written to the log and kept in the outb
   const logged = await startVendorApp({}, { logger });
   const { api } = logged;
   assert.equal((await post(logged, '/create-trial-account', trialBody('LOG-1'))).status, 200);
-  assert.equal(await runJobs(api), 1);
+  assert.equal(await runJobs(api, [MAIL_SEND_JOB]), 1);
   const entry = lines.map((line) => JSON.parse(line)).find((record) => record.msg === 'mail written to the log (no SMTP_URL)');
   assert.equal(entry.to, 'log-1@msp.example');
   const [outbox] = await queryRows<{ delivered_via: string; sent_at: Date | null; attempts: number }>(api.app.db.orm, sql`SELECT delivered_via, sent_at, attempts FROM mail_outbox`);
@@ -138,17 +139,17 @@ test('while the SMTP server is down the invitation waits in the queue, and it ar
   setup.api.clock.set('2026-03-10T12:00:00Z');
   smtp.down = true;
   assert.equal((await post(setup, '/create-trial-account', trialBody('SMTP-1'))).status, 200);
-  assert.equal(await runJobs(setup.api), 1);
+  assert.equal(await runJobs(setup.api, [MAIL_SEND_JOB]), 1);
   assert.equal(smtp.messages.length, 0);
   const [waiting] = await queryRows<{ attempts: number; sent_at: Date | null; last_error: string }>(setup.api.app.db.orm, sql`SELECT attempts, sent_at, last_error FROM mail_outbox`);
   assert.deepEqual([waiting.attempts, waiting.sent_at], [1, null]);
   assert.match(waiting.last_error, /421|not available/i);
   // The retry waits for its backoff: nothing is due at once.
-  assert.equal(await runJobs(setup.api), 0);
+  assert.equal(await runJobs(setup.api, [MAIL_SEND_JOB]), 0);
 
   smtp.down = false;
   setup.api.clock.advance(3600);
-  assert.equal(await runJobs(setup.api), 1);
+  assert.equal(await runJobs(setup.api, [MAIL_SEND_JOB]), 1);
   assert.equal(smtp.messages.length, 1);
   assert.equal((await submitActivation(setup.api, activationPathIn(smtp.messages[0]), ACCEPT)).status, 200);
   assert.equal((await accountsById(setup))['SMTP-1'].status, 'TRIAL');

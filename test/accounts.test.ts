@@ -161,7 +161,7 @@ test('after downtime one run catches up: a trial that ended more than a year ago
   await trialAccount(setup, smtp, 'DOWN-2');
   await scheduleLifecycleDue(setup.api.app.db, setup.api.clock.now());
   setup.api.clock.set('2027-04-01T00:00:00Z');
-  assert.equal(await runJobs(setup.api), 1);
+  assert.equal(await runJobs(setup.api, [LIFECYCLE_DUE_JOB]), 1);
   assert.deepEqual(await accountsById(setup), {});
   const records = await queryRows<{ count: number }>(setup.api.app.db.orm, sql`SELECT count(*)::int AS count FROM purge_records`);
   assert.equal(records[0].count, 2);
