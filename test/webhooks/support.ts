@@ -93,7 +93,7 @@ export class Receiver {
 
 /**
  * Runs event fan-out and delivery jobs as workers would, moving the test clock to each next due
- * attempt, until none is left or the clock would pass `until`.
+ * attempt (or expired lease), until none is left or the clock would pass `until`.
  */
 export async function drainWebhooks(api: TestApp, until?: Date): Promise<void> {
   const handlers = { [EVENT_JOB]: api.app.jobHandlers[EVENT_JOB], [WEBHOOK_DELIVER_JOB]: api.app.jobHandlers[WEBHOOK_DELIVER_JOB] };
@@ -102,7 +102,9 @@ export async function drainWebhooks(api: TestApp, until?: Date): Promise<void> {
     if (ran > 0) continue;
     const [next] = await queryRows<{ run_at: string | Date }>(
       api.app.db.orm,
-      sql`SELECT min(run_at) AS run_at FROM jobs WHERE status = 'queued' AND kind IN (${EVENT_JOB}, ${WEBHOOK_DELIVER_JOB})`,
+      // A job left running by an instance that died is due again once its lease has passed.
+      sql`SELECT min(CASE WHEN status = 'queued' THEN run_at ELSE locked_until + interval '1 millisecond' END) AS run_at
+          FROM jobs WHERE status IN ('queued', 'running') AND kind IN (${EVENT_JOB}, ${WEBHOOK_DELIVER_JOB})`,
     );
     if (!next?.run_at) return;
     const at = new Date(next.run_at);

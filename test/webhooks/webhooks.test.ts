@@ -7,7 +7,9 @@ import { enqueueJob, runDueJobs } from '../../src/db/jobs.ts';
 import { EVENT_JOB, eventHandler, WEBHOOK_DELIVER_JOB, webhookDeliveryHandler } from '../../src/jobs/webhooks.ts';
 import { installMasterKey } from '../../src/services/iam/master-key.ts';
 import { configureWebhooks } from '../../src/services/webhooks/settings.ts';
-import { startTestApp, type TestApp } from '../support/app.ts';
+import { createApp } from '../../src/app.ts';
+import { readConfig } from '../../src/config.ts';
+import { ADMIN_KEY, startTestApp, type TestApp } from '../support/app.ts';
 import { engine } from '../support/database.ts';
 import { licenseFixture, snapshotUser } from '../licenses/support.ts';
 import { drainWebhooks, Receiver, verify, verifyStandard } from './support.ts';
@@ -112,6 +114,45 @@ test('a receiver down, then answering 500 and 429, then up gets every event, eac
   const after429 = log.findIndex((attempt: any) => attempt.response_status === 429);
   assert.equal(new Date(log[after429 + 1].attempted_at).getTime() - new Date(log[after429].attempted_at).getTime(), 120_000);
   assert.equal(log[0].error_class, 'network');
+});
+
+test('a restart in the middle of the retries loses nothing: a new instance finishes them, the one cut off mid-attempt after its lease', async (t) => {
+  const { api, msp, company, receiver, endpoint } = await webhookSetup();
+  receiver.replies = [{ status: 500 }, { status: 500 }, { status: 500 }];
+  await importRenewal(api, company.id);
+  await api.call('billing.statements.close', { clients_id: msp.id, year: 2026, month: 4 });
+  await drainWebhooks(api, new Date('2026-05-22T09:00:01Z'));
+  assert.equal(receiver.received.length, 3);
+  // The process dies having claimed one retry: its job stays running under a lease nobody renews.
+  api.clock.set('2026-05-22T09:00:10Z');
+  const [cutOff] = await queryRows<{ id: number }>(api.app.db.orm, sql`
+    UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = 'instance-that-died', locked_until = '2026-05-22T09:05:10Z'
+    WHERE id = (SELECT id FROM jobs WHERE kind = ${WEBHOOK_DELIVER_JOB} AND status = 'queued' ORDER BY id LIMIT 1)
+    RETURNING id`);
+  assert.ok(cutOff);
+
+  const restarted = await createApp(readConfig({ SEATLEDGER_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', DEMO: '0', WORKERS: '0', MASTER_KEY, WEBHOOK_ALLOW_PRIVATE: '1' }), {
+    logger: pino({ level: 'silent' }),
+    now: api.clock.now,
+    db: api.database.db,
+  });
+  t.after(() => restarted.stop());
+  const afterRestart: TestApp = { ...api, app: restarted };
+  await drainWebhooks(afterRestart, new Date('2026-05-22T09:05:09Z'));
+  assert.equal(receiver.received.length, 3 + 2, 'the two free retries are made at once, the claimed one waits for its lease');
+  await drainWebhooks(afterRestart);
+  assert.equal(receiver.received.length, 3 + 3);
+
+  const admin = { usersId: 1, login: 'admin', apiKeysId: null, scope: null, timeZone: null, roles: [], access: 2 };
+  const delivered = await restarted.call(admin, 'webhooks.deliveries.search', { endpoints_id: endpoint.id });
+  assert.deepEqual(delivered.items.map((delivery: any) => [delivery.status, delivery.attempt_log.length]), [['succeeded', 2], ['succeeded', 2], ['succeeded', 2]]);
+  const byMessage = new Map<string, typeof receiver.received>();
+  for (const request of receiver.received) byMessage.set(request.headers['webhook-id'] as string, [...(byMessage.get(request.headers['webhook-id'] as string) ?? []), request]);
+  assert.equal(byMessage.size, 3);
+  for (const attempts of byMessage.values()) {
+    assert.equal(attempts.length, 2);
+    for (const request of attempts) assert.equal(verify(request.body, request.headers['x-mlt-signature'] as string, endpoint.secret), true);
+  }
 });
 
 test('the delivery log keeps each attempt’s request, status, truncated answer, latency and error class', async () => {
