@@ -9,6 +9,7 @@ import { nextSyncSlot } from '../../src/services/licenses/sync-schedule.ts';
 import { syncMinuteOf } from '../../src/services/licenses/tenant-record.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { FakeGraph, graphUser } from '../support/fake-graph.ts';
+import { configureGraph } from '../../src/connectors/microsoft-graph/settings.ts';
 import { licenseFixture } from './support.ts';
 
 const E3 = '05e9a617-0261-4cee-bb44-138d3ef5d965';
@@ -34,9 +35,12 @@ async function graphSetup() {
     users: [graphUser('u1', [E3]), graphUser('u2', [E3]), graphUser('u3', [E3], { accountEnabled: false }), graphUser('u4', [E3]), graphUser('u5', [])],
   });
   const api = await startTestApp({ env: { MASTER_KEY, GRAPH_BASE_URL: fake.url, MS_LOGIN_BASE_URL: fake.url } });
+  // The client's waits between retries (a minute of backoff before a sync gives up) are recorded, not slept.
+  const waits: number[] = [];
+  configureGraph(api.app.db, { graphBaseUrl: fake.url, loginBaseUrl: fake.url, sleep: async (milliseconds) => void waits.push(milliseconds) });
   const { msp, companies } = await licenseFixture(api);
   await api.call('licenses.settings.update', { clients_id: msp.id, graph_client_id: 'msp-app-id', graph_client_secret: 'msp-app-secret' });
-  return { api, fake, directory, msp, company: companies['Contoso Ltd'] };
+  return { api, fake, directory, msp, company: companies['Contoso Ltd'], waits };
 }
 
 function runSyncJobs(api: TestApp) {
@@ -105,12 +109,14 @@ test('an on-demand sync goes through Graph throttling and answers the synced ten
 });
 
 test('a failed sync keeps the last good snapshot, shows error, and counts in the summary no more', async () => {
-  const { api, fake, msp, company } = await graphSetup();
+  const { api, fake, msp, company, waits } = await graphSetup();
   const connected = await api.call('licenses.tenants.connect', { clients_id: company.id, directory_id: 'contoso-directory' });
   await api.call('licenses.tenants.sync', { id: connected.id });
   assert.equal((await api.call('licenses.summary.get', { clients_id: msp.id })).tenants, 1);
   fake.troubleOn('/v1.0/subscribedSkus', 500, 100);
   const answer = await api.rest('POST', `/licenses/tenants/${connected.id}/sync`);
+  // Six retries with a doubling backoff, then the failure.
+  assert.deepEqual(waits, [1000, 2000, 4000, 8000, 16000, 32000]);
   assert.equal(answer.status, 422);
   assert.deepEqual(answer.body.error.data, { name: 'SyncFailed', connection_status: 'error' });
   const kept = await api.call('licenses.tenants.get', { id: connected.id });
