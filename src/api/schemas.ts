@@ -7,18 +7,18 @@ import { currentZone } from './request-zone.ts';
 
 /** A positive integer id, from a number or a string of digits. */
 export const id = () =>
-  z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)]);
+  z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9]\d{0,15}$/).transform(Number)], { error: 'a positive integer id' });
 
 export const integer = (min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER) =>
-  z.union([z.number().int(), z.string().regex(/^-?\d{1,16}$/).transform(Number)]).pipe(z.number().int().min(min).max(max));
+  z.union([z.number().int(), z.string().regex(/^-?\d{1,16}$/).transform(Number)], { error: 'an integer' }).pipe(z.number().int().min(min).max(max));
 
 export const flag = () =>
-  z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')]);
+  z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')], { error: 'true or false' });
 
 /** An exact decimal, kept as a string so no float ever touches it: 12.5 and "12.50" are both accepted. */
 export const decimal = (maxScale = 6) =>
   z
-    .union([z.number().finite(), z.string().trim()])
+    .union([z.number().finite(), z.string().trim()], { error: 'a decimal number' })
     .transform((value) => (typeof value === 'number' ? numberToDecimalString(value) : value))
     .pipe(z.string().regex(new RegExp(`^-?\\d{1,14}(\\.\\d{1,${maxScale}})?$`), `a decimal number with at most ${maxScale} decimal places`));
 

@@ -63,6 +63,18 @@ test('REST invalid input → 400 with the issues in data', async () => {
   });
 });
 
+test('an id, integer or decimal of the wrong type is named in words, on REST and JSON-RPC alike', async () => {
+  const client = await createClient();
+  const rest = await api.rest('GET', '/clients/forty-two');
+  assert.deepEqual([rest.status, rest.body], [400, { error: { code: -32602, message: 'Invalid params: id: a positive integer id', data: { issues: [{ path: 'id', message: 'a positive integer id' }] } } }]);
+  const rpc = await api.rpc({ jsonrpc: '2.0', id: 1, method: 'clients.get', params: { id: 'forty-two' } });
+  assert.deepEqual(rpc.body.error, { code: -32602, message: 'Invalid params: id: a positive integer id', data: { issues: [{ path: 'id', message: 'a positive integer id' }] } });
+  const paging = await api.rest('GET', '/clients?limit=many');
+  assert.deepEqual(paging.body.error.data.issues, [{ path: 'limit', message: 'an integer' }]);
+  const credit = await api.rest('PATCH', `/clients/${client.id}`, { body: { credit: true } });
+  assert.deepEqual(credit.body.error.data.issues, [{ path: 'credit', message: 'a decimal number' }]);
+});
+
 test('REST without a key → 401', async () => {
   const answer = await api.rest('GET', '/clients', { key: null });
   assert.equal(answer.status, 401);
