@@ -13,11 +13,11 @@ import { cpus, loadavg } from 'node:os';
 import autocannon, { type Result } from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { openDatabase, queryRows, type Database } from '../src/db/connection.ts';
+import { queryRows, type Database } from '../src/db/connection.ts';
+import { openBenchDatabase } from './support/bench-database.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS || 2);
@@ -25,35 +25,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 10);
 const TARGET = 0.8;
 const ADMIN_KEY = `sl_live_bench-${randomBytes(24).toString('base64url')}`;
-
-interface BenchDatabase {
-  db: Database;
-  label: string;
-  drop(): Promise<void>;
-}
-
-/** PostgreSQL in a schema of its own when DATABASE_URL is set, else an in-memory PGlite. */
-async function openBenchDatabase(): Promise<BenchDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({});
-    return { db, label: 'PGlite (in memory)', drop: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = await openDatabase({ databaseUrl: url, searchPath: schema });
-  return {
-    db,
-    label: `PostgreSQL (${new URL(url).host}, schema ${schema})`,
-    async drop() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
 
 async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -17,13 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { openDatabase, queryRows, type Database } from '../src/db/connection.ts';
+import { queryRows } from '../src/db/connection.ts';
 import type { Principal } from '../src/services/context.ts';
 import { KEEPER_CATALOG } from '../src/services/demo/demo-data.ts';
+import { openBenchDatabase } from './support/bench-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS || 200_000);
 const BATCH = Number(process.env.BENCH_BATCH || 10_000);
@@ -34,35 +34,6 @@ const TARGET = 20_000;
 const ADMIN_KEY = `sl_live_bench-${randomBytes(24).toString('base64url')}`;
 const ADMIN: Principal = { usersId: 1, login: 'admin', apiKeysId: null, scope: null, timeZone: null, roles: [], access: 2 };
 const PRODUCT_IDS = [10011, 930, 940, 920, 1012, 730];
-
-interface BenchDatabase {
-  db: Database;
-  label: string;
-  drop(): Promise<void>;
-}
-
-/** PostgreSQL in a schema of its own when DATABASE_URL is set (dropped at the end), else an in-memory PGlite. */
-async function openBenchDatabase(): Promise<BenchDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({});
-    return { db, label: 'PGlite (in memory, same process)', drop: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = await openDatabase({ databaseUrl: url, searchPath: schema });
-  return {
-    db,
-    label: `PostgreSQL (${new URL(url).host}, schema ${schema})`,
-    async drop() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
 
 // The load generator: `clients` loops, each taking the next prepared body and posting it, until
 // none are left. Answers per batch: status, inserted, and the time it took.

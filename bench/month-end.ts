@@ -18,15 +18,15 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
-import { openDatabase, queryRows, type Database } from '../src/db/connection.ts';
+import { queryRows, type Database } from '../src/db/connection.ts';
 import { billingPeriod } from '../src/domain/billing-period.ts';
 import type { Principal } from '../src/services/context.ts';
 import { KEEPER_CATALOG } from '../src/services/demo/demo-data.ts';
 import { closeDueStatements } from '../src/services/statements/close-due-statements.ts';
+import { openBenchDatabase } from './support/bench-database.ts';
 
 const COMPANIES = Number(process.env.COMPANIES || 10_000);
 const MSPS = Number(process.env.MSPS || 4);
@@ -41,35 +41,6 @@ const CHANGES_IN_MONTH = 3;
 const YEAR = 2026;
 const MONTH = 3;
 const ADMIN: Principal = { usersId: 1, login: 'admin', apiKeysId: null, scope: null, timeZone: null, roles: [], access: 2 };
-
-interface BenchDatabase {
-  db: Database;
-  label: string;
-  drop(): Promise<void>;
-}
-
-/** PostgreSQL in a schema of its own when DATABASE_URL is set (dropped at the end), else an in-memory PGlite. */
-async function openBenchDatabase(): Promise<BenchDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({});
-    return { db, label: 'PGlite (in memory, same process)', drop: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = await openDatabase({ databaseUrl: url, searchPath: schema });
-  return {
-    db,
-    label: `PostgreSQL (${new URL(url).host}, schema ${schema})`,
-    async drop() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
 
 interface Msp {
   id: number;

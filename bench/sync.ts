@@ -12,14 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import { readConfig } from '../src/config.ts';
 import { USERS_PATH } from '../src/connectors/microsoft-graph/read-tenant.ts';
-import { openDatabase, type Database } from '../src/db/connection.ts';
 import type { Principal } from '../src/services/context.ts';
 import { FakeGraph, graphUser, type FakeGraphUser } from '../test/support/fake-graph.ts';
+import { openBenchDatabase } from './support/bench-database.ts';
 
 const USERS = Number(process.env.BENCH_USERS || 10_000);
 const SKUS = Number(process.env.BENCH_SKUS || 20);
@@ -27,35 +26,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS || 5);
 const PAGE = Number(process.env.BENCH_PAGE || 999);
 const TARGET = 3;
 const DIRECTORY = 'bench-directory';
-
-interface BenchDatabase {
-  db: Database;
-  label: string;
-  drop(): Promise<void>;
-}
-
-/** PostgreSQL in a schema of its own when DATABASE_URL is set, else an in-memory PGlite. */
-async function openBenchDatabase(): Promise<BenchDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const db = await openDatabase({});
-    return { db, label: 'PGlite (in memory)', drop: () => db.close() };
-  }
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const db = await openDatabase({ databaseUrl: url, searchPath: schema });
-  return {
-    db,
-    label: `PostgreSQL (${new URL(url).host}, schema ${schema})`,
-    async drop() {
-      await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    },
-  };
-}
 
 /** A tenant of USERS users over SKUS SKUs: most hold one license, some two, a few none; sign-ins spread over a year. */
 function benchTenant() {
