@@ -14,17 +14,25 @@ for (const [network, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.168.0.0', 16],
+  ['192.0.2.0', 24], // documentation ranges: never a real receiver
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
   FORBIDDEN.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form (::127.0.0.1)
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT)
+  ['64:ff9b:1::', 48], // local-use NAT64
+  ['100::', 64], // discard-only
+  ['2001::', 32], // Teredo: the IPv4 inside is obfuscated
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local, with AWS's metadata at fd00:ec2::254
   ['fe80::', 10],
+  ['fec0::', 10], // site-local (deprecated)
   ['ff00::', 8],
 ] as const) {
   FORBIDDEN.addSubnet(network, prefix, 'ipv6');
@@ -37,17 +45,35 @@ export function isForbiddenAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return FORBIDDEN.check(address, 'ipv4');
   if (family !== 6) return true;
-  const lower = address.toLowerCase();
-  // An IPv4 address written as IPv6 (::ffff:10.0.0.1, or NAT64's 64:ff9b::a00:1) is judged as IPv4.
-  const mapped = /^(?:::ffff:|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (mapped) return FORBIDDEN.check(mapped[1], 'ipv4');
-  const hexMapped = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (hexMapped) {
-    const high = parseInt(hexMapped[1], 16);
-    const low = parseInt(hexMapped[2], 16);
-    return FORBIDDEN.check(`${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`, 'ipv4');
-  }
+  // An IPv4 address carried inside IPv6 (mapped ::ffff:10.0.0.1, NAT64's 64:ff9b::a00:1, 6to4's
+  // 2002:a00:1::) reaches that IPv4 address, so it is judged as one, however it is written.
+  const words = ipv6Words(address);
+  if (!words) return true;
+  const ipv4 = (high: number, low: number) => `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  const zeros = (from: number, to: number) => words.slice(from, to).every((word) => word === 0);
+  if (zeros(0, 5) && words[5] === 0xffff) return FORBIDDEN.check(ipv4(words[6], words[7]), 'ipv4');
+  if (words[0] === 0x64 && words[1] === 0xff9b && zeros(2, 6)) return FORBIDDEN.check(ipv4(words[6], words[7]), 'ipv4');
+  if (words[0] === 0x2002) return FORBIDDEN.check(ipv4(words[1], words[2]), 'ipv4');
   return FORBIDDEN.check(address, 'ipv6');
+}
+
+/** The eight 16-bit words of an IPv6 address in any of its text forms (`::`, a trailing dotted quad), or null. */
+function ipv6Words(address: string): number[] | null {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number);
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((word) => parseInt(word, 16)));
+  const head = parse(halves[0]);
+  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return null;
+  const words = [...head, ...Array(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  return words.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffff) ? words : null;
 }
 
 export class RefusedAddress extends Error {

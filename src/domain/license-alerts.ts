@@ -68,8 +68,8 @@ export interface TenantAlertInput {
 }
 
 /**
- * What holds for a tenant's snapshot now. Seat changes compare with the previous sync; an open seat
- * alert stays true while the count is still past where it started (from). Renewals within the window
+ * What holds for a tenant's snapshot now. Seat changes compare with the previous sync, each change
+ * (from → to) its own alert; an open one stays true while the count is still past where it started. Renewals within the window
  * with unused seats warn, and turn critical (a new subject) inside the urgent window.
  * Example: E3 renewing June 5, now May 22, 18 of 50 unused → "Microsoft 365 E3 renews in 14 days — 18 unused seats".
  */
@@ -79,17 +79,19 @@ export function tenantAlertConditions(input: TenantAlertInput): AlertCondition[]
   if (input.before) {
     const previous = new Map(input.before.map((sku) => [sku.skuPartNumber, sku.purchased]));
     const current = new Map(input.skus.map((sku) => [sku.skuPartNumber, sku.purchased]));
-    for (const part of new Set([...previous.keys(), ...current.keys()])) {
+    const openSeatAlerts = input.open.filter((alert) => alert.type === 'seat_increase' || alert.type === 'seat_decrease');
+    for (const part of new Set([...previous.keys(), ...current.keys(), ...openSeatAlerts.map((alert) => String(alert.data.sku_part_number))])) {
       const from = previous.get(part) ?? 0;
       const to = current.get(part) ?? 0;
-      const openFrom = (type: AlertType) => {
-        const alert = input.open.find((candidate) => candidate.type === type && candidate.subject === part);
-        return alert && typeof alert.data.from === 'number' ? alert.data.from : undefined;
-      };
-      const increaseFrom = openFrom('seat_increase');
-      if (to > from || (increaseFrom !== undefined && to > increaseFrom)) conditions.push(seatChange('seat_increase', name(part), part, increaseFrom ?? from, to, input.tenantName));
-      const decreaseFrom = openFrom('seat_decrease');
-      if (to < from || (decreaseFrom !== undefined && to < decreaseFrom)) conditions.push(seatChange('seat_decrease', name(part), part, decreaseFrom ?? from, to, input.tenantName));
+      // Each change is its own alert; an earlier one holds while the seats it reported are still (partly) there.
+      if (to > from) conditions.push(seatChange('seat_increase', name(part), part, from, to, input.tenantName));
+      if (to < from) conditions.push(seatChange('seat_decrease', name(part), part, from, to, input.tenantName));
+      for (const alert of openSeatAlerts) {
+        if (alert.data.sku_part_number !== part || typeof alert.data.from !== 'number' || typeof alert.data.to !== 'number') continue;
+        const holds = alert.type === 'seat_increase' ? to > alert.data.from : to < alert.data.from;
+        const reported = seatChange(alert.type as 'seat_increase' | 'seat_decrease', name(part), part, alert.data.from, alert.data.to, input.tenantName);
+        if (holds && !conditions.some((condition) => condition.type === reported.type && condition.subject === reported.subject)) conditions.push(reported);
+      }
     }
   }
   if (input.inactiveUsers > 0) {
@@ -203,7 +205,7 @@ function seatChange(type: 'seat_increase' | 'seat_decrease', name: string, part:
   const verb = type === 'seat_increase' ? 'added' : 'removed';
   return {
     type,
-    subject: part,
+    subject: `${part}:${from}:${to}`,
     severity: type === 'seat_increase' ? 'info' : 'warning',
     title: `${name}: ${plural(change, 'seat')} ${verb} (${from} → ${to})`,
     message: `${tenantName} now has ${plural(to, `${name} seat`)}, ${type === 'seat_increase' ? 'up' : 'down'} from ${from} at the previous sync.`,

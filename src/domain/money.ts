@@ -50,6 +50,12 @@ export function toWireNumber(value: Decimal.Value, places: number = MONEY_DECIMA
   return wire === 0 ? 0 : wire;
 }
 
+/** A unit price as written on a statement: exact, with at least the 2 places of money: 3 → "3.00", 0.045 → "0.045". */
+export function toPriceString(value: Decimal.Value): string {
+  const price = toDecimal(value);
+  return price.toFixed(Math.max(MONEY_DECIMAL_PLACES, price.decimalPlaces()));
+}
+
 /** An exact decimal string for the wire or a numeric column: `toWireString(toDecimal('4.2700'))` → "4.27". */
 export function toWireString(value: Decimal.Value, places?: number): string {
   return places === undefined ? toDecimal(value).toFixed() : roundHalfUp(value, places).toFixed(places);

@@ -12,6 +12,8 @@ export interface Principal {
   timeZone: string | null;
   roles: string[];
   access: number;
+  /** For a distributor's vendor credential, its vendor name: the credential sees that vendor's accounts only. */
+  vendor?: string;
 }
 
 /** Everything a service needs, passed explicitly; time comes only from `now()`. */

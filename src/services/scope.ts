@@ -20,6 +20,15 @@ export function withinScope(ctx: Context, pathColumn: AnyPgColumn): SQL | undefi
   return sql`${pathColumn} LIKE ${scope.path + '%'}`;
 }
 
+/**
+ * The accounts a caller may see: those of its subtree and, for a distributor's vendor credential,
+ * only the accounts made under that vendor (a distributor may sell under several vendor names).
+ */
+export function accountsWithinScope(ctx: Context, pathColumn: AnyPgColumn, vendorColumn: AnyPgColumn): SQL | undefined {
+  const vendor = requirePrincipal(ctx).vendor;
+  return and(withinScope(ctx, pathColumn), vendor === undefined ? undefined : eq(vendorColumn, vendor));
+}
+
 /** The caller's subtree as a LIKE pattern for a prepared query's placeholder; '%' (every path) when unlimited. */
 export function scopePattern(ctx: Context): string {
   const scope = requirePrincipal(ctx).scope;

@@ -64,7 +64,7 @@ test('seat changes compare with the previous sync, and a first sync has none', (
   const [increase] = tenantAlertConditions(input({ before: [{ skuPartNumber: 'SPE_E3', purchased: 45 }] }));
   assert.deepEqual(increase, {
     type: 'seat_increase',
-    subject: 'SPE_E3',
+    subject: 'SPE_E3:45:50',
     severity: 'info',
     title: 'Microsoft 365 E3: 5 seats added (45 → 50)',
     message: 'Contoso Ltd now has 50 Microsoft 365 E3 seats, up from 45 at the previous sync.',
@@ -74,13 +74,15 @@ test('seat changes compare with the previous sync, and a first sync has none', (
   assert.deepEqual([decrease.severity, decrease.title], ['warning', 'Microsoft 365 E3: 2 seats removed (2 → 0)']);
 });
 
-test('an open seat alert holds while the count stays past where it started', () => {
-  const open: OpenAlert[] = [{ id: 7, type: 'seat_increase', subject: 'SPE_E3', data: { from: 45, to: 48 } }];
+test('an open seat alert holds while the count stays past where it started, and a further change is an alert of its own', () => {
+  const open: OpenAlert[] = [{ id: 7, type: 'seat_increase', subject: 'SPE_E3:45:48', data: { sku_part_number: 'SPE_E3', from: 45, to: 48 } }];
   const unchanged = input({ before: [{ skuPartNumber: 'SPE_E3', purchased: 50 }], open });
-  assert.deepEqual(ofType(tenantAlertConditions(unchanged), 'seat_increase').map((condition) => condition.data), [{ sku_part_number: 'SPE_E3', from: 45, to: 50 }]);
+  assert.deepEqual(ofType(tenantAlertConditions(unchanged), 'seat_increase').map((condition) => [condition.subject, condition.title]), [['SPE_E3:45:48', 'Microsoft 365 E3: 3 seats added (45 → 48)']]);
+  const further = input({ before: [{ skuPartNumber: 'SPE_E3', purchased: 48 }], open });
+  assert.deepEqual(ofType(tenantAlertConditions(further), 'seat_increase').map((condition) => condition.subject), ['SPE_E3:48:50', 'SPE_E3:45:48']);
   const backDown = input({ before: [{ skuPartNumber: 'SPE_E3', purchased: 50 }], skus: [{ ...E3, purchased: 45 }], open });
   assert.deepEqual(ofType(tenantAlertConditions(backDown), 'seat_increase'), []);
-  assert.equal(ofType(tenantAlertConditions(backDown), 'seat_decrease').length, 1);
+  assert.deepEqual(ofType(tenantAlertConditions(backDown), 'seat_decrease').map((condition) => condition.subject), ['SPE_E3:50:45']);
 });
 
 test('inactive users hold as a count with what their licenses cost', () => {

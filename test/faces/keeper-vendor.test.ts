@@ -113,9 +113,11 @@ test('/accounts lists every account with the dates of its status and the conflic
   });
 });
 
-test('/msp-products serves the catalog: the product ids of seed 001’s table, with names, units and kinds', async () => {
+test('/msp-products serves the Keeper catalog: the product ids of seed 001’s table, with names, units and kinds', async () => {
   const setup = await startVendorApp();
-  for (const [index, product] of KEEPER_CATALOG.entries()) await setup.api.call('catalog.products.create', { ...product, sort_order: (index + 1) * 10 });
+  for (const [index, product] of KEEPER_CATALOG.entries()) await setup.api.call('catalog.products.create', { ...product, vendor: 'Keeper', sort_order: (index + 1) * 10 });
+  // Another vendor's product in the same catalog is not Keeper's to sell.
+  await setup.api.call('catalog.products.create', { id: 50001, name: 'Cove Data Protection | Additional Capacity', kind: 'storage', usage_unit: 'GB', vendor: 'N-able', sort_order: 5 });
   const answer = await vendorRequest(setup, 'GET', '/msp-products');
   assert.equal(answer.status, 200);
   assert.equal(answer.body.success, true);
@@ -154,6 +156,7 @@ test('create-trial-account refuses an invalid body with 400 and a message naming
     ['no name and no first/last name', { country: 'US', email: 'a@b.example', vendorInternalId: 'X1' }, /\bname\b/],
     ['no country', { name: 'N', email: 'a@b.example', vendorInternalId: 'X1' }, /\bcountry\b/],
     ['a country that is not ISO-2', { name: 'N', country: 'USA', email: 'a@b.example', vendorInternalId: 'X1' }, /\bcountry\b/],
+    ['two letters that name no country', { name: 'N', country: 'ZZ', email: 'a@b.example', vendorInternalId: 'X1' }, /\bcountry\b/],
     ['an invalid email', { name: 'N', country: 'US', email: 'not-an-email', vendorInternalId: 'X1' }, /\bemail\b/],
     ['no vendorInternalId', { name: 'N', country: 'US', email: 'a@b.example' }, /\bvendorInternalId\b/],
     ['a name over 255 characters', { name: 'N'.repeat(256), country: 'US', email: 'a@b.example', vendorInternalId: 'X1' }, /\bname\b/],
@@ -204,6 +207,23 @@ test('an unknown vendorInternalId or companyId is a 404 on every account endpoin
   }
   const monthly = await post(setup, '/monthly-usage', { vendorInternalId: 'NOPE', month: 3, year: 2026 });
   assert.equal(monthly.status, 404);
+});
+
+test('a distributor selling under two vendor names: each credential sees and changes only its own vendor’s accounts', async () => {
+  const setup = await startVendorApp();
+  const second = await setup.api.call('iam.vendor_credentials.create', { distributors_id: setup.distributorId, vendor: 'SECOND_BRAND' });
+  const asSecond = { ...setup, credential: second };
+  const headers = { vendor: 'SECOND_BRAND' };
+  const created = await post(setup, '/create-trial-account', trialBody('BRAND-1'));
+  assert.equal(created.status, 200);
+  const listed = await vendorRequest(asSecond, 'GET', '/accounts', { headers });
+  assert.deepEqual([listed.status, listed.body], [200, { success: true, accounts: [] }]);
+  for (const reference of [{ vendorInternalId: 'BRAND-1' }, { companyId: created.body.companyId }]) {
+    const removed = await post(asSecond, '/remove-account', reference, headers);
+    assert.deepEqual([removed.status, removed.body.success], [404, false]);
+    assert.equal((await post(asSecond, '/current-usage', reference, headers)).status, 404);
+  }
+  assert.equal((await accountsById(setup))['BRAND-1'].status, 'PENDING');
 });
 
 test('remove-account deletes a PENDING account; it is no longer listed and its vendorInternalId can be used again', async () => {

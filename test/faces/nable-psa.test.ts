@@ -82,13 +82,16 @@ test('an unknown contract, another MSP’s contract or a month without usage ans
   assert.equal(empty.body.PSABillableServices[0].ContractNumber, '123678-USD-01');
 });
 
-test('a missing key, a wrong key or another MSP’s key gets 401 with the documented body', async () => {
+test('a missing key, a wrong key, another MSP’s key or a key above the MSP gets 401 with the documented body', async () => {
   const api = await startTestApp();
   const { contract, msp } = await psaFixture(api);
+  const keyOf = async (login: string, resellers_id?: number) => (await api.call('iam.api_keys.create', { users_id: (await api.call('iam.users.create', { login, ...(resellers_id && { resellers_id }) })).id })).key;
   const other = await api.call('clients.create', { kind: 'msp', name: 'Other MSP', resellers_id: msp.resellers_id, sfdc_account_id: '001OTHER' });
-  const otherUser = await api.call('iam.users.create', { login: 'other-psa', resellers_id: other.id });
-  const otherKey = (await api.call('iam.api_keys.create', { users_id: otherUser.id })).key;
-  for (const key of [null, 'sl_live_not-a-key', otherKey]) {
+  const otherKey = await keyOf('other-psa', other.id);
+  // The key belongs to an MSP: the distributor's key and an unlimited one are not this MSP's key.
+  const distributorKey = await keyOf('northwind-psa', msp.resellers_id);
+  const installationKey = await keyOf('installation-psa');
+  for (const key of [null, 'sl_live_not-a-key', otherKey, distributorKey, installationKey]) {
     const answer = await post(api, `PSABillableServices/${SFDC}/202409/${contract.id}`, key);
     assert.equal(answer.status, 401);
     assert.deepEqual(answer.body, { message: 'Unauthorized', http_status_code: 401 });
@@ -107,7 +110,7 @@ test('a timeframe that is not YYYYMM with a month 01–12 gets 400', async () =>
 
 test('InvoicesReady shows an open month as OPEN/PENDING, a closed one as CLOSED/APPROVED, and the current month only from the 10th', async () => {
   const api = await startTestApp();
-  const { msp, key } = await psaFixture(api);
+  const { msp, contract, key } = await psaFixture(api);
   const open = await post(api, `InvoicesReady/${SFDC}/202410`, key);
   assert.deepEqual(open.body.InvoicesReady[0], {
     ActivityStartDate: '2024-10-01',
@@ -120,7 +123,7 @@ test('InvoicesReady shows an open month as OPEN/PENDING, a closed one as CLOSED/
     InvoiceDate: 'November  01, 2024',
     Name: 'Best MSP',
     Status: 'OPEN',
-    Contracts: [{ ContractID: open.body.InvoicesReady[0].Contracts[0].ContractID, ContractNumber: '123678-USD-01', AccountName: 'Best MSP', Name: 'Backup' }],
+    Contracts: [{ ContractID: String(contract.id), ContractNumber: '123678-USD-01', AccountName: 'Best MSP', Name: 'Backup' }],
   });
   await api.call('billing.statements.close', { clients_id: msp.id, year: 2024, month: 9 });
   const closed = await post(api, `InvoicesReady/${SFDC}/202409`, key);
@@ -152,6 +155,41 @@ test('usage details agree with the statement, and an unknown invoice gets 404', 
   const unknown = await post(api, `PSAUsageDetailsDevices/${SFDC}/202409/${contract.id}/12345`, key);
   assert.equal(unknown.status, 404);
   assert.deepEqual(unknown.body, { message: 'Invoice not found', http_status_code: 404 });
+  // On 9 November, November's invoice is not ready yet and December's not at all: InvoicesReady lists neither.
+  api.clock.set('2024-11-09T12:00:00Z');
+  for (const timeframe of ['202411', '202412']) {
+    const notReady = await post(api, `PSAUsageDetailsDevices/${SFDC}/${timeframe}/${contract.id}/${msp.id}${timeframe}`, key);
+    assert.deepEqual([notReady.status, notReady.body], [404, { message: 'Invoice not found', http_status_code: 404 }], timeframe);
+  }
+});
+
+test('a sub-cent unit price is shown exactly, so Quantity × Price = Amount', async () => {
+  const api = await startTestApp();
+  const { msp, contract, key } = await psaFixture(api);
+  await api.call('billing.price_books.create', { layer: 'cost', clients_id: msp.id, products_id: 50001, unit_price: '0.045', effective_at: '2024-09-01T00:00:00Z' });
+  const details = await post(api, `PSAUsageDetailsDevices/${SFDC}/202409/${contract.id}/${msp.id}202409`, key);
+  assert.deepEqual(details.body.PSAUsageDetailsDevices[0].TotalByContracts[0].Services.map((service: any) => [service.Quantity, service.Price, service.Amount]), [['250.00', '0.045', '11.25']]);
+  const statement = await api.call('billing.statements.get', { clients_id: msp.id, year: 2024, month: 9 });
+  assert.deepEqual(statement.companies[0].lines.map((line: any) => [line.quantity, line.unit_price, line.avg_monthly_cost]), [['250', '0.045', '11.25']]);
+});
+
+test('anything else under the base path answers in the face’s error shape', async () => {
+  const api = await startTestApp();
+  const { key } = await psaFixture(api);
+  const unknownRoute = await post(api, `NoSuchEndpoint/${SFDC}/202409`, key);
+  assert.deepEqual([unknownRoute.status, unknownRoute.body], [404, { message: 'Not Found', http_status_code: 404 }]);
+  const wrongMethod = await api.rest('GET', `/ws/rest/V1/PSA_API/InvoicesReady/${SFDC}/202409`, { key: null, headers: { 'x-api-key': key } });
+  assert.deepEqual([wrongMethod.status, wrongMethod.body], [404, { message: 'Not Found', http_status_code: 404 }]);
+});
+
+test('a key over the installation’s rate limit gets 429 with Retry-After, in the face’s error shape', async () => {
+  const api = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '30' } });
+  const { key } = await psaFixture(api);
+  // The limit counts per key: the PSA key has its own 30 a minute, the 31st is refused.
+  let answer;
+  for (let request = 0; request < 31; request++) answer = await post(api, `InvoicesReady/${SFDC}/202409`, key);
+  assert.deepEqual([answer!.status, answer!.body], [429, { message: 'Too Many Requests', http_status_code: 429 }]);
+  assert.match(answer!.headers.get('retry-after') ?? '', /^\d+$/);
 });
 
 test('usage details name the devices ingestion named, and the company bills their sum', async () => {

@@ -135,6 +135,22 @@ test('seat increases and decreases between snapshots fire, and a change back res
   assert.equal((await ofType(api, 'seat_increase'))[0].status, 'resolved');
 });
 
+test('a second increase while the first alert is still unread fires its own alert', async () => {
+  const api = await startTestApp();
+  const { importE3 } = await renewalSetup(api);
+  await importE3({ purchased: 55 });
+  await importE3({ purchased: 55 });
+  await importE3({ purchased: 60 });
+  const increases = await ofType(api, 'seat_increase');
+  assert.deepEqual(
+    increases.map((alert: { title: string; status: string }) => [alert.title, alert.status]).sort(),
+    [
+      ['Microsoft 365 E3: 5 seats added (50 → 55)', 'unread'],
+      ['Microsoft 365 E3: 5 seats added (55 → 60)', 'unread'],
+    ],
+  );
+});
+
 test('a rise in inactive users fires a new alert over the open one', async () => {
   const api = await startTestApp();
   const { importE3 } = await renewalSetup(api);

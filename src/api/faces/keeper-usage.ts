@@ -1,4 +1,4 @@
-import { toWireNumber } from '../../domain/money.ts';
+import { QUANTITY_DECIMAL_PLACES, toWireNumber } from '../../domain/money.ts';
 import { encodeCompanyId } from './company-id.ts';
 
 // The monthly-usage and current-usage bodies of seed 001, shared by the keeper-billing and
@@ -28,7 +28,8 @@ export interface NativeStatement {
 }
 
 const productOf = (line: NativeLine) => ({
-  unitPrice: toWireNumber(line.unit_price),
+  // A sub-cent price (0.045 per GB) travels exactly; the statement's amounts are cents.
+  unitPrice: toWireNumber(line.unit_price, QUANTITY_DECIMAL_PLACES),
   ...(line.unit !== null && { unit: line.unit }),
   quantity: toWireNumber(line.quantity),
   productId: line.products_id,

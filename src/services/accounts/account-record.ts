@@ -4,7 +4,7 @@ import { accounts, clients } from '../../db/schema.ts';
 import { notFound } from '../../api/errors.ts';
 import { scheduledEvent, type AccountState } from '../../domain/lifecycle.ts';
 import type { Context } from '../context.ts';
-import { withinScope, type ClientRow } from '../scope.ts';
+import { accountsWithinScope, type ClientRow } from '../scope.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
 
@@ -58,7 +58,7 @@ export interface LoadedAccount {
 /** An account the caller may see and that still exists; one outside the subtree answers as a missing one. */
 export async function loadAccountInScope(executor: Executor, ctx: Context, reference: AccountReference): Promise<LoadedAccount> {
   const filters: Array<SQL | undefined> = [
-    withinScope(ctx, clients.path),
+    accountsWithinScope(ctx, clients.path, accounts.vendor),
     ne(clients.status, 'deleted'),
     notInArray(accounts.status, [...ENDED_STATUSES]),
     'vendorInternalId' in reference ? eq(clients.vendorInternalId, reference.vendorInternalId) : eq(clients.id, reference.clientsId),

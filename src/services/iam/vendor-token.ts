@@ -60,5 +60,6 @@ export async function authenticateVendorToken(db: Database, token: string, vendo
     timeZone: null,
     roles: [],
     access: 2,
+    vendor: found.credential.vendor,
   };
 }

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { inArray } from 'drizzle-orm';
 import { products } from '../../db/schema.ts';
 import { invalid } from '../../api/errors.ts';
-import { sumDecimals } from '../../domain/money.ts';
+import { sumDecimals, toPriceString } from '../../domain/money.ts';
 import type { CompanyStatement, StatementLine } from '../../domain/statement.ts';
 import type { Context } from '../context.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
@@ -83,7 +83,8 @@ function render(format: ExportFormat, lines: ExportLine[], currency: string): st
         adjustedUnits: Number(line.quantity),
         unitPrice: Number(line.unit_price),
         unitCost: Number(line.unit_cost),
-        adjustedUnitPrice: Number(line.extended_price),
+        adjustedUnitPrice: Number(line.unit_price),
+        adjustedUnitCost: Number(line.unit_cost),
         currency,
       }),
     )
@@ -133,8 +134,8 @@ export async function psaExport(ctx: Context, input: { clients_id: number; year:
         sku: product?.sku ?? null,
         uom: product?.uom ?? product?.usageUnit ?? '',
         quantity: line.quantity.toFixed(),
-        unit_price: sold.unitPrice.toFixed(2),
-        unit_cost: line.unitPrice.toFixed(2),
+        unit_price: toPriceString(sold.unitPrice),
+        unit_cost: toPriceString(line.unitPrice),
         extended_price: sold.avgMonthlyCost.toFixed(2),
         extended_cost: line.avgMonthlyCost.toFixed(2),
         margin: sold.avgMonthlyCost.minus(line.avgMonthlyCost).toFixed(2),

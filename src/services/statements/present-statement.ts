@@ -1,5 +1,5 @@
 import type { Decimal } from 'decimal.js';
-import { roundHalfUp } from '../../domain/money.ts';
+import { roundHalfUp, toPriceString } from '../../domain/money.ts';
 import type { CompanyStatement, StatementLine } from '../../domain/statement.ts';
 import type { ComputedStatement, StatedLine } from './compute-statement.ts';
 
@@ -12,7 +12,7 @@ function presentLine(line: StatementLine) {
     product_name: line.productName,
     unit: line.billingUnit,
     quantity: exact(line.quantity),
-    unit_price: money(line.unitPrice),
+    unit_price: toPriceString(line.unitPrice),
     avg_monthly_cost: money(line.avgMonthlyCost),
     ...(line.adjusts && {
       adjusts: {

@@ -17,6 +17,8 @@ import { vendorFaceMethods, type VendorFaceSettings } from './methods.ts';
 // the distributor's vendor secret, a `vendor` header, and `{success, message}` bodies.
 
 const FACE = 'keeper-vendor';
+/** Whose products `/msp-products` lists: the catalog rows with this vendor. */
+const CATALOG_VENDOR = 'Keeper';
 const PREFIX = '/bi_api/v1/services/mspvendor';
 
 /** This face's one error table. */
@@ -120,7 +122,8 @@ export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, setti
   });
   route('GET', '/accounts', async (principal) => ({ accounts: (await run(principal, methods.accounts, {})).map(accountOf) }));
   route('GET', '/msp-products', async (principal) => {
-    const catalog = await run(principal, face.registry.get('catalog.products.search')!, { limit: 1000 });
+    // The catalog also holds other vendors' products (backup SKUs, M365 SKUs); this face sells Keeper's.
+    const catalog = await run(principal, face.registry.get('catalog.products.search')!, { vendor: CATALOG_VENDOR, limit: 1000 });
     return {
       products: catalog.items.map((product: { id: number; name: string; usage_unit: string; kind: string }) => ({
         productId: product.id,

@@ -9,6 +9,7 @@ import { listAccounts } from '../../../services/accounts/list-accounts.ts';
 import { getCurrentUsage } from '../../../services/statements/get-current-usage.ts';
 import { getStatement } from '../../../services/statements/get-statement.ts';
 import { decodeCompanyId } from '../company-id.ts';
+import { isCountryCode } from '../../../domain/country.ts';
 
 // The account-management face's use cases as method definitions of their own (not native methods):
 // they run through the same invocation as the native API (validation, idempotency, audit context),
@@ -39,7 +40,11 @@ const trialAccount = z
     name: text().optional(),
     'first name': text().optional(),
     'last name': text().optional(),
-    country: z.string().trim().regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 country code').transform((code) => code.toUpperCase()),
+    country: z
+      .string()
+      .trim()
+      .transform((code) => code.toUpperCase())
+      .refine(isCountryCode, 'an ISO 3166-1 alpha-2 country code'),
     email: z.email(),
     vendorInternalId: internalId,
     zipCode: text(32).optional(),

@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../../services/context.ts';
+import { toPriceString } from '../../../domain/money.ts';
 import { toAppError } from '../../errors.ts';
+import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
 import type { FaceContext } from '../../server.ts';
 
@@ -29,7 +31,16 @@ function toFaceError(error: unknown): FaceError {
   const appError = toAppError(error);
   if (appError.kind === 'unauthorized') return unauthorized();
   if (appError.kind === 'invalid') return new FaceError(400, appError.message);
+  if (appError.kind === 'not_found') return new FaceError(404, 'Not Found');
+  if (appError.kind === 'rate_limited') return new FaceError(429, 'Too Many Requests');
   return new FaceError(500, 'Internal Server Error');
+}
+
+function sendFaceError(reply: FastifyReply, face: FaceContext, error: unknown) {
+  const faceError = toFaceError(error);
+  if (faceError.status === 500) face.runtime.log.error({ err: error }, 'nable-psa face failed');
+  setRetryAfter(reply, toAppError(error));
+  return reply.status(faceError.status).send({ message: faceError.message, http_status_code: faceError.status });
 }
 
 interface Msp {
@@ -136,9 +147,10 @@ async function context(face: FaceContext, request: FastifyRequest): Promise<{ ca
   const principal: Principal = await face.resolver.fromApiKey(header.trim());
   const call: Call = (method, params) => invokeMethod(face.runtime, face.registry.get(method)!, params, { principal, face: FACE });
   const { sfdcId } = request.params as { sfdcId: string };
-  // A key sees its own MSP only: another MSP's sfdcId is as unknown to it as a made-up one.
+  // The key belongs to the MSP named in the path: another MSP's sfdcId is as unknown to it as a
+  // made-up one, and a key of the distributor or the installation is not this MSP's key either.
   const found = await call('clients.search', { kind: 'msp', sfdc_account_id: sfdcId, limit: 1 });
-  if (found.total !== 1) throw unauthorized();
+  if (found.total !== 1 || principal.scope?.clientsId !== found.items[0].id) throw unauthorized();
   return { call, msp: found.items[0] };
 }
 
@@ -205,10 +217,14 @@ function usageRecord(msp: Msp, contract: Contract, timeframe: number, statement:
     const lines = usage.flatMap((entry) => entry.lines.filter((line) => line.products_id === product.id));
     const quantity = lines.reduce((sum, line) => sum.plus(line.quantity), new Decimal(0));
     const amount = lines.reduce((sum, line) => sum.plus(line.avg_monthly_cost), new Decimal(0));
+    // One price for the service when its companies share one (a sub-cent price stays exact); with
+    // per-company overrides, the average per unit to 4 places.
+    const prices = new Set(lines.map((line) => new Decimal(line.unit_price).toFixed()));
+    const price = prices.size === 1 || quantity.isZero() ? toPriceString(lines[0]?.unit_price ?? 0) : toPriceString(amount.div(quantity).toDecimalPlaces(4, Decimal.ROUND_HALF_UP));
     return {
       ...serviceOf(product),
       Quantity: decimalText(quantity),
-      Price: decimalText(quantity.isZero() ? new Decimal(lines[0]?.unit_price ?? 0) : amount.div(quantity)),
+      Price: price,
       Amount: decimalText(amount),
     };
   });
@@ -235,17 +251,35 @@ async function respond(reply: FastifyReply, face: FaceContext, work: () => Promi
   try {
     return reply.status(200).send(await work());
   } catch (error) {
-    const faceError = toFaceError(error);
-    if (faceError.status === 500) face.runtime.log.error({ err: error }, 'nable-psa face failed');
-    return reply.status(faceError.status).send({ message: faceError.message, http_status_code: faceError.status });
+    return sendFaceError(reply, face, error);
   }
 }
 
 const INVOICE_DATA_DAY = 10;
 
+/** Whether a month's invoice can be read at `now`: a past month, or the current one from the 10th. */
+function invoiceReady(msp: Msp, timeframe: { year: number; month: number }, now: Date): boolean {
+  const today = DateTime.fromJSDate(now, { zone: msp.billing_time_zone });
+  const monthStart = DateTime.fromObject({ year: timeframe.year, month: timeframe.month, day: 1 }, { zone: msp.billing_time_zone });
+  // Decision: the current month's data can be read from the 10th; a future month has none.
+  return !(monthStart > today || (monthStart.hasSame(today, 'month') && today.day < INVOICE_DATA_DAY));
+}
+
 export function mountNablePsa(app: FastifyInstance, face: FaceContext): void {
+  // Everything under the base path answers in this face's shape: unknown routes, other methods, rate limits.
+  app.register(
+    async (scoped) => {
+      scoped.setErrorHandler((error, _request, reply) => sendFaceError(reply, face, error));
+      scoped.setNotFoundHandler((_request, reply) => sendFaceError(reply, face, new FaceError(404, 'Not Found')));
+      mountRoutes(scoped, face);
+    },
+    { prefix: BASE },
+  );
+}
+
+function mountRoutes(app: FastifyInstance, face: FaceContext): void {
   const route = (path: string, work: (request: FastifyRequest) => Promise<unknown>) =>
-    app.post(`${BASE}/${path}`, { config: { face: FACE } }, (request, reply) => respond(reply, face, () => work(request)));
+    app.post(`/${path}`, { config: { face: FACE } }, (request, reply) => respond(reply, face, () => work(request)));
 
   route('PSABillableServices/:sfdcId/:timeframe/:contractId', async (request) => {
     const params = request.params as { timeframe: string; contractId: string };
@@ -272,10 +306,8 @@ export function mountNablePsa(app: FastifyInstance, face: FaceContext): void {
   route('InvoicesReady/:sfdcId/:timeframe', async (request) => {
     const { call, msp } = await context(face, request);
     const timeframe = timeframeOf((request.params as { timeframe: string }).timeframe);
-    const now = DateTime.fromJSDate(face.runtime.now(), { zone: msp.billing_time_zone });
+    if (!invoiceReady(msp, timeframe, face.runtime.now())) return { InvoicesReady: [] };
     const monthStart = DateTime.fromObject({ year: timeframe.year, month: timeframe.month, day: 1 }, { zone: msp.billing_time_zone });
-    // Decision: the current month's data can be read from the 10th; a future month has none.
-    if (monthStart > now || (monthStart.hasSame(now, 'month') && now.day < INVOICE_DATA_DAY)) return { InvoicesReady: [] };
     const statement: Statement = await call('billing.statements.get', { clients_id: msp.id, year: timeframe.year, month: timeframe.month });
     const contracts = await call('contracts.search', { clients_id: msp.id, limit: 1000 });
     const invoiceId = invoiceIdOf(msp.id, timeframe.value);
@@ -310,7 +342,8 @@ export function mountNablePsa(app: FastifyInstance, face: FaceContext): void {
     const params = request.params as { timeframe: string; contractId: string; invoiceId: string };
     const { call, msp } = await context(face, request);
     const timeframe = timeframeOf(params.timeframe);
-    if (params.invoiceId !== invoiceIdOf(msp.id, timeframe.value)) throw new FaceError(404, 'Invoice not found');
+    // Only an invoice InvoicesReady lists exists.
+    if (params.invoiceId !== invoiceIdOf(msp.id, timeframe.value) || !invoiceReady(msp, timeframe, face.runtime.now())) throw new FaceError(404, 'Invoice not found');
     const contract = await contractOf(call, msp, params.contractId);
     if (!contract) return { PSAUsageDetailsDevices: [accountFields(msp, timeframe.value)] };
     const statement: Statement = await call('billing.statements.get', { clients_id: msp.id, year: timeframe.year, month: timeframe.month });
