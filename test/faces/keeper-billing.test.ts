@@ -123,6 +123,15 @@ test('a missing or malformed x-api-token is refused with 401 on both endpoints a
   }
 });
 
+test('an unknown endpoint or method under either mount answers in the face’s error shape', async () => {
+  const { api } = await startInstallation();
+  for (const mount of MOUNTS) {
+    assert.deepEqual((await get(api, `${mount}/invoices`)).body, refusal('Not Found', 'No such endpoint.'));
+    const posted = await api.rest('POST', `${mount}/billing-usage?month=2&year=2026`, { key: null, body: {} });
+    assert.deepEqual([posted.status, posted.body], [404, refusal('Not Found', 'No such endpoint.')]);
+  }
+});
+
 test('an unknown key is refused with 401', async () => {
   const { api } = await startInstallation();
   await assertAnswers(api, endpoints(), bearer(`sl_live_${'x'.repeat(43)}`), 401, UNAUTHORIZED);

@@ -209,6 +209,14 @@ test('an unknown vendorInternalId or companyId is a 404 on every account endpoin
   assert.equal(monthly.status, 404);
 });
 
+test('an unknown endpoint or method under the base path answers in the face’s envelope', async () => {
+  const setup = await startVendorApp();
+  const unknown = await vendorRequest(setup, 'GET', '/no-such-endpoint');
+  assert.deepEqual([unknown.status, unknown.body], [404, { success: false, message: 'Endpoint GET /bi_api/v1/services/mspvendor/no-such-endpoint not found' }]);
+  const wrongMethod = await vendorRequest(setup, 'GET', '/convert-to-paid');
+  assert.deepEqual([wrongMethod.status, wrongMethod.body.success], [404, false]);
+});
+
 test('a distributor selling under two vendor names: each credential sees and changes only its own vendor’s accounts', async () => {
   const setup = await startVendorApp();
   const second = await setup.api.call('iam.vendor_credentials.create', { distributors_id: setup.distributorId, vendor: 'SECOND_BRAND' });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import type { Principal } from '../../../services/context.ts';
 import { toAppError } from '../../errors.ts';
+import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
 import type { FaceContext } from '../../server.ts';
 import { decodeCompanyId } from '../company-id.ts';
@@ -32,6 +33,8 @@ const errors = {
   unauthorized: () => new FaceError(401, 'Unauthorized', 'Invalid or missing token.'),
   managedCompany: () => new FaceError(403, 'Forbidden', 'MC trying to access api.'),
   noBillingRole: () => new FaceError(403, 'Forbidden', 'Token lacks the BILLING role.'),
+  notFound: () => new FaceError(404, 'Not Found', 'No such endpoint.'),
+  tooMany: () => new FaceError(429, 'Too Many Requests', 'Rate limit exceeded.'),
   internal: () => new FaceError(500, 'Internal Server Error', 'Unexpected error occurred.'),
 };
 
@@ -41,7 +44,15 @@ function toFaceError(error: unknown): FaceError {
   const appError = toAppError(error);
   if (appError.kind === 'unauthorized') return errors.unauthorized();
   if (appError.kind === 'not_found') return errors.companyInvalid();
+  if (appError.kind === 'rate_limited') return errors.tooMany();
   return errors.internal();
+}
+
+function sendFaceError(reply: FastifyReply, face: FaceContext, error: unknown) {
+  const faceError = toFaceError(error);
+  if (faceError.status === 500) face.runtime.log.error({ err: error }, 'keeper-billing face failed');
+  setRetryAfter(reply, toAppError(error));
+  return reply.status(faceError.status).send({ success: false, error: faceError.label, message: faceError.message });
 }
 
 async function principalOf(face: FaceContext, request: FastifyRequest): Promise<Principal> {
@@ -88,32 +99,42 @@ async function answer(reply: FastifyReply, face: FaceContext, work: () => Promis
   try {
     return reply.status(200).send({ success: true, usage: await work() });
   } catch (error) {
-    const faceError = toFaceError(error);
-    if (faceError.status === 500) face.runtime.log.error({ err: error }, 'keeper-billing face failed');
-    return reply.status(faceError.status).send({ success: false, error: faceError.label, message: faceError.message });
+    return sendFaceError(reply, face, error);
   }
 }
 
 export function mountKeeperBilling(app: FastifyInstance, face: FaceContext): void {
+  // Everything under a prefix answers in this face's shape: unknown routes, other methods, rate limits.
   for (const prefix of PREFIXES) {
-    app.get(`${prefix}/billing-usage`, { config: { face: FACE } }, (request, reply) =>
-      answer(reply, face, async () => {
-        const principal = await principalOf(face, request);
-        const query = request.query as Record<string, unknown>;
-        const msp = await mspOf(face, principal, query);
-        const { year, month } = monthOf(query, msp.zone, face.runtime.now());
-        const statement = await invokeMethod(face.runtime, face.registry.get('billing.statements.get')!, { clients_id: msp.id, year, month }, { principal, face: FACE });
-        return monthlyUsageBody(statement as NativeStatement);
-      }),
-    );
-    app.get(`${prefix}/current-usage`, { config: { face: FACE } }, (request, reply) =>
-      answer(reply, face, async () => {
-        const principal = await principalOf(face, request);
-        const msp = await mspOf(face, principal, request.query as Record<string, unknown>);
-        const usage = await invokeMethod(face.runtime, face.registry.get('billing.usage.current')!, { clients_id: msp.id }, { principal, face: FACE });
-        return currentUsageBody(usage as Parameters<typeof currentUsageBody>[0]);
-      }),
+    app.register(
+      async (scoped) => {
+        scoped.setErrorHandler((error, _request, reply) => sendFaceError(reply, face, error));
+        scoped.setNotFoundHandler((_request, reply) => sendFaceError(reply, face, errors.notFound()));
+        mountRoutes(scoped, face);
+      },
+      { prefix },
     );
   }
+}
+
+function mountRoutes(app: FastifyInstance, face: FaceContext): void {
+  app.get('/billing-usage', { config: { face: FACE } }, (request, reply) =>
+    answer(reply, face, async () => {
+      const principal = await principalOf(face, request);
+      const query = request.query as Record<string, unknown>;
+      const msp = await mspOf(face, principal, query);
+      const { year, month } = monthOf(query, msp.zone, face.runtime.now());
+      const statement = await invokeMethod(face.runtime, face.registry.get('billing.statements.get')!, { clients_id: msp.id, year, month }, { principal, face: FACE });
+      return monthlyUsageBody(statement as NativeStatement);
+    }),
+  );
+  app.get('/current-usage', { config: { face: FACE } }, (request, reply) =>
+    answer(reply, face, async () => {
+      const principal = await principalOf(face, request);
+      const msp = await mspOf(face, principal, request.query as Record<string, unknown>);
+      const usage = await invokeMethod(face.runtime, face.registry.get('billing.usage.current')!, { clients_id: msp.id }, { principal, face: FACE });
+      return currentUsageBody(usage as Parameters<typeof currentUsageBody>[0]);
+    }),
+  );
 }
 

@@ -4,7 +4,8 @@ import { authenticateVendorToken } from '../../../services/iam/vendor-token.ts';
 import type { PresentedAccount } from '../../../services/accounts/account-record.ts';
 import type { AppliedTransition } from '../../../services/accounts/apply-account-event.ts';
 import { MalformedBody } from '../../body.ts';
-import { invalid, toAppError, unauthorized, type ErrorKind } from '../../errors.ts';
+import { invalid, notFound, toAppError, unauthorized, type ErrorKind } from '../../errors.ts';
+import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
 import type { MethodDefinition } from '../../registry.ts';
 import type { FaceContext } from '../../server.ts';
@@ -36,6 +37,13 @@ function toWire(error: unknown): { status: number; message: string } {
   const appError = toAppError(error);
   if (appError.kind === 'internal') return { status: 500, message: 'Internal error' };
   return { status: STATUS[appError.kind], message: appError.message.replace(/^Invalid params: /, 'Invalid body: ') };
+}
+
+function sendFaceError(reply: FastifyReply, face: FaceContext, request: FastifyRequest, error: unknown) {
+  const wire = toWire(error);
+  if (wire.status === 500) face.runtime.log.error({ err: error, url: request.url }, 'keeper-vendor face failed');
+  setRetryAfter(reply, toAppError(error));
+  return reply.status(wire.status).send({ success: false, message: wire.message });
 }
 
 async function principalOf(face: FaceContext, request: FastifyRequest): Promise<Principal> {
@@ -77,6 +85,19 @@ export interface VendorSettings extends VendorFaceSettings, ActivationSettings {
 
 /** Mounts the distributor account-management face and the invitation's activation page. */
 export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, settings: VendorSettings): void {
+  // Everything under the base path answers in this face's envelope: unknown routes, other methods, rate limits.
+  app.register(
+    async (scoped) => {
+      scoped.setErrorHandler((error, request, reply) => sendFaceError(reply, face, request, error));
+      scoped.setNotFoundHandler((request, reply) => sendFaceError(reply, face, request, notFound(`Endpoint ${request.method} ${request.url.split('?')[0]}`)));
+      mountRoutes(scoped, face, settings);
+    },
+    { prefix: PREFIX },
+  );
+  mountActivationPage(app, face, settings);
+}
+
+function mountRoutes(app: FastifyInstance, face: FaceContext, settings: VendorSettings): void {
   const methods = vendorFaceMethods(settings);
   const run = (principal: Principal, method: MethodDefinition<any, any>, params: Record<string, unknown>, idempotencyKey?: string) =>
     invokeMethod(face.runtime, method as MethodDefinition, params, { principal, face: FACE, idempotencyKey }) as Promise<any>;
@@ -84,7 +105,7 @@ export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, setti
   const route = (method: 'GET' | 'POST', path: string, work: (principal: Principal, body: Record<string, unknown>, request: FastifyRequest) => Promise<Record<string, unknown>>) =>
     app.route({
       method,
-      url: `${PREFIX}${path}`,
+      url: path,
       config: { face: FACE },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         try {
@@ -92,9 +113,7 @@ export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, setti
           const payload = await work(principal, method === 'POST' ? bodyOf(request) : {}, request);
           return reply.status(200).send({ success: true, ...payload });
         } catch (error) {
-          const wire = toWire(error);
-          if (wire.status === 500) face.runtime.log.error({ err: error, url: request.url }, 'keeper-vendor face failed');
-          return reply.status(wire.status).send({ success: false, message: wire.message });
+          return sendFaceError(reply, face, request, error);
         }
       },
     });
@@ -135,6 +154,4 @@ export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, setti
   });
   route('POST', '/current-usage', async (principal, body) => ({ usage: currentUsageBody(await run(principal, methods.currentUsage, body)) }));
   route('POST', '/monthly-usage', async (principal, body) => ({ usage: monthlyUsageBody((await run(principal, methods.monthlyUsage, body)) as NativeStatement) }));
-
-  mountActivationPage(app, face, settings);
 }
