@@ -68,7 +68,7 @@ interface NativeUsageHolder {
 const usageProducts = (holder: NativeUsageHolder) =>
   holder.products.map((product) => ({
     unit: product.unit,
-    quantity: Number(product.quantity),
+    quantity: toWireNumber(product.quantity, QUANTITY_DECIMAL_PLACES),
     productId: product.products_id,
     productName: product.product_name,
   }));
