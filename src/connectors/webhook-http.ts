@@ -36,6 +36,8 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: (erro
   });
 }
 
+class LookupTimeout extends Error {}
+
 /** Posts a JSON body; never throws: what happened is in the outcome. */
 export async function postWebhook(url: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<PostOutcome> {
   const started = performance.now();
@@ -49,12 +51,23 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
     latencyMs: Math.round(performance.now() - started),
   });
   let target: URL;
+  // One deadline for the whole attempt: a slow name lookup spends the receiver's time, not more.
+  let lookupTimer: NodeJS.Timeout | undefined;
   try {
     target = new URL(url);
-    if (!options.allowPrivate) await checkHost(target.hostname);
+    if (!options.allowPrivate) {
+      const tooLate = new Promise<never>((_resolve, reject) => {
+        lookupTimer = setTimeout(() => reject(new LookupTimeout(`No answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+      });
+      await Promise.race([checkHost(target.hostname), tooLate]);
+    }
   } catch (error) {
-    return outcome({ errorClass: error instanceof RefusedAddress ? 'refused_address' : 'network', error: (error as Error).message });
+    const errorClass = error instanceof RefusedAddress ? 'refused_address' : error instanceof LookupTimeout ? 'timeout' : 'network';
+    return outcome({ errorClass, error: (error as Error).message });
+  } finally {
+    clearTimeout(lookupTimer);
   }
+  const remainingMs = Math.max(1, options.timeoutMs - (performance.now() - started));
   const keep = options.keepBytes ?? 2048;
   return new Promise<PostOutcome>((resolve) => {
     let settled = false;
@@ -90,7 +103,7 @@ export async function postWebhook(url: string, headers: Record<string, string>, 
     const deadline = setTimeout(() => {
       request.destroy(new Error(`No answer within ${options.timeoutMs} ms`));
       finish(outcome({ errorClass: 'timeout', error: `No answer within ${options.timeoutMs} ms` }));
-    }, options.timeoutMs);
+    }, remainingMs);
     request.on('error', (error) => {
       finish(outcome({ errorClass: error instanceof RefusedAddress ? 'refused_address' : 'network', error: error.message }));
     });
