@@ -161,3 +161,48 @@ test('users create makes a user limited to a node of the hierarchy', async () =>
   );
   assert.deepEqual(await api.call('iam.users.get', { id: printed.id }), printed);
 });
+
+test('import tenant replaces a company’s license snapshot from a SKUs file and a users file', async () => {
+  const api = await startTestApp();
+  const distributor = await api.call('clients.create', { kind: 'distributor', name: 'Northwind' });
+  const msp = await api.call('clients.create', { kind: 'msp', name: 'Best MSP', resellers_id: distributor.id, currency: 'USD' });
+  const company = await api.call('clients.create', { kind: 'company', name: 'Contoso Ltd', resellers_id: msp.id });
+  const skus = csvFile('skus.csv', 'sku_part_number,name,purchased,assigned,renewal_at,term\r\nSPE_E3,Microsoft 365 E3,5,3,2026-09-01T00:00:00Z,annual\r\n');
+  // ada signs in; bob never did and was created long ago; cy is disabled but keeps a license; dee holds none.
+  const users = csvFile(
+    'users.csv',
+    'id,display_name,user_principal_name,enabled,licenses,created_at,last_sign_in_at\r\n' +
+      'u1,Ada,ada@contoso.com,true,SPE_E3,2025-01-01T00:00:00Z,2026-03-09T08:00:00Z\r\n' +
+      'u2,Bob,bob@contoso.com,TRUE,SPE_E3,2025-01-01T00:00:00Z,\r\n' +
+      'u3,"Cy, Jr.",cy@contoso.com,false,SPE_E3,2025-01-01T00:00:00Z,2026-03-09T08:00:00Z\r\n' +
+      'u4,Dee,dee@contoso.com,true,,2025-01-01T00:00:00Z,2026-03-09T08:00:00Z\r\n',
+  );
+  const args = ['import', 'tenant', String(company.id), '--skus', skus, '--users', users, '--domain', 'contoso.com'];
+  const first = await seatledger(api, args);
+  assert.deepEqual(first, { code: 0, stdout: 'Imported the snapshot of Contoso Ltd: 5 licenses (3 assigned), 4 users, 2 inactive; leakage 0.00 of 0.00 USD a month.\n', stderr: '' });
+
+  const [tenant] = (await api.call('licenses.tenants.search', { clients_id: company.id })).items;
+  await api.call('billing.price_books.create', { layer: 'sell', clients_id: msp.id, products_id: tenant.skus[0].products_id, unit_price: '36', effective_at: '2026-01-01T00:00:00Z' });
+  const again = await seatledger(api, args);
+  // 2 unassigned and 2 held by inactive users, at 36 a month.
+  assert.equal(again.stdout, 'Imported the snapshot of Contoso Ltd: 5 licenses (3 assigned), 4 users, 2 inactive; leakage 144.00 of 180.00 USD a month.\n');
+  const stored = await api.call('licenses.tenants.get', { id: tenant.id });
+  assert.deepEqual([stored.primary_domain, stored.source, stored.skus[0].name, stored.skus[0].inactive_holders], ['contoso.com', 'import', 'Microsoft 365 E3', 2]);
+});
+
+test('import tenant names the file, line and column the server refused, and changes nothing', async () => {
+  const api = await startTestApp();
+  const distributor = await api.call('clients.create', { kind: 'distributor', name: 'Northwind' });
+  const msp = await api.call('clients.create', { kind: 'msp', name: 'Best MSP', resellers_id: distributor.id });
+  const company = await api.call('clients.create', { kind: 'company', name: 'Contoso Ltd', resellers_id: msp.id });
+  const skus = csvFile('bad-skus.csv', 'sku_part_number,purchased,assigned\r\nSPE_E3,5,3\r\n');
+  const users = csvFile('bad-users.csv', 'id,enabled,licenses\r\nu1,true,SPE_E3\r\nu2,maybe,SPE_E3\r\n');
+  const refused = await seatledger(api, ['import', 'tenant', String(company.id), '--skus', skus, '--users', users]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`The snapshot was refused and nothing changed:\\n  ${users.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3, enabled: true or false`));
+  assert.equal((await api.call('licenses.tenants.search', { clients_id: company.id })).total, 0);
+  const unknownColumn = csvFile('odd-skus.csv', 'sku,purchased,assigned\r\nSPE_E3,5,3\r\n');
+  const odd = await seatledger(api, ['import', 'tenant', String(company.id), '--skus', unknownColumn, '--users', users]);
+  assert.equal(odd.code, 1);
+  assert.match(odd.stderr, /unknown column sku/);
+});

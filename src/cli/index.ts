@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { loadDemoData } from '../services/demo/demo-data.ts';
 import { ApiClient, CliError } from './api-client.ts';
 import { describeImportError, importQuantitiesFile, ImportRowsError, MAX_BATCH, QUANTITY_COLUMNS } from './import-quantities.ts';
+import { importTenantFiles, SKU_COLUMNS, USER_COLUMNS } from './import-tenant.ts';
 
 const program = new Command('seatledger')
   .description('Seatledger: the billing and license ledger for distributors, MSPs and managed companies')
@@ -110,9 +111,24 @@ program
     }
   });
 
-program
-  .command('import')
-  .description('import data from files')
+const importFiles = program.command('import').description('import data from files');
+importFiles
+  .command('tenant <company>')
+  .description(
+    `replace a managed company's license snapshot from CSV files with headers: --skus (${SKU_COLUMNS.join(',')}) and --users (${USER_COLUMNS.join(',')}; licenses separated by ; or +)`,
+  )
+  .requiredOption('--skus <file>', 'one row per SKU')
+  .requiredOption('--users <file>', 'one row per user')
+  .option('--domain <domain>', 'the tenant’s primary domain')
+  .action(async (company: string, options: { skus: string; users: string; domain?: string }) => {
+    if (!/^[1-9]\d{0,15}$/.test(company)) throw new CliError('<company> must be the managed company’s client id');
+    const tenant = await importTenantFiles(client(), Number(company), { skus: options.skus, users: options.users }, { domain: options.domain });
+    process.stdout.write(
+      `Imported the snapshot of ${tenant.display_name}: ${tenant.total_licenses} licenses (${tenant.assigned_licenses} assigned), ${tenant.total_users} users, ` +
+        `${tenant.inactive_user_count} inactive; leakage ${tenant.estimated_monthly_leakage} of ${tenant.estimated_monthly_cost} ${tenant.currency} a month.\n`,
+    );
+  });
+importFiles
   .command('quantities <file>')
   .description(`import ledger rows from a CSV file with a header (${QUANTITY_COLUMNS.join(',')}), in all-or-nothing batches`)
   .option('--source <source>', 'where the rows come from, e.g. psa (event_id is unique per source; default: import)')
