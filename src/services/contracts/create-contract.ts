@@ -33,7 +33,7 @@ export async function createContract(ctx: Context, input: CreateContractInput) {
         .values({
           clientsId: msp.id,
           contractNumber: input.contract_number,
-          // The CID is the middle part of a number like 123678-USD-01 unless given.
+          // Unless given, the CID is the leading part of a number like 123678-USD-01 (123678).
           cid: input.cid ?? input.contract_number.split('-')[0],
           name: input.name ?? null,
           status: input.status ?? 'ACTIVE',
