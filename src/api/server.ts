@@ -41,6 +41,11 @@ export interface Server {
   resolver: CredentialResolver;
 }
 
+// The product's name in the docs page's top bar, where Swagger UI would show its framework's logo.
+const DOCS_LOGO = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="40" viewBox="0 0 150 40"><text x="0" y="28" font-family="system-ui, sans-serif" font-size="24" font-weight="700" fill="#ffffff">Seatledger</text></svg>',
+);
+
 /** Builds the HTTP server: the native API (REST at / and /api/, JSON-RPC at POST / and /api/), docs and operations endpoints. */
 export async function buildServer(options: ServerOptions): Promise<Server> {
   const { runtime, registry } = options;
@@ -93,7 +98,7 @@ export async function buildServer(options: ServerOptions): Promise<Server> {
 
   const document = buildOpenApiDocument(registry, options.version);
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', logo: { type: 'image/svg+xml', content: DOCS_LOGO, href: '/docs', target: '_self' }, theme: { title: 'Seatledger API' } });
   app.get('/openapi.json', { config: { rateLimit: false } }, async () => document);
   app.get('/healthz', { config: { rateLimit: false } }, async (_request, reply) => {
     await runtime.db.orm.execute(sql`SELECT 1`);

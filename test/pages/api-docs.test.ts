@@ -20,6 +20,9 @@ test('/docs renders every method of the registry and shows a method\'s parameter
   try {
     await page.goto(`${api.url}/docs`);
     await page.waitForSelector('.opblock');
+    assert.equal(await page.title(), 'Seatledger API');
+    const logo = (await page.locator('.topbar img').getAttribute('src')) ?? '';
+    assert.match(Buffer.from(logo.replace(/^data:image\/svg\+xml;base64,/, ''), 'base64').toString(), />Seatledger<\/text>/);
     assert.equal(await page.locator('.opblock').count(), operations.length);
     const clientsGet = page.locator('.opblock-get', { has: page.locator('[data-path="/clients/{id}"]') }).first();
     await clientsGet.locator('.opblock-summary-control').click();
