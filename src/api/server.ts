@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -34,6 +34,26 @@ export interface FaceContext {
   runtime: Runtime;
   registry: Registry;
   resolver: CredentialResolver;
+}
+
+/**
+ * Mounts a face's routes under its base path, where everything, not only its handlers' answers,
+ * speaks the face's error shape: unknown routes and other methods (`notFound`), the installation-wide
+ * rate limit, a body the framework refused.
+ */
+export function mountFaceRoutes(
+  app: FastifyInstance,
+  options: { prefix: string; sendError: (reply: FastifyReply, error: unknown, request: FastifyRequest) => FastifyReply; notFound: (request: FastifyRequest) => unknown },
+  routes: (scoped: FastifyInstance) => void,
+): void {
+  app.register(
+    async (scoped) => {
+      scoped.setErrorHandler((error, request, reply) => options.sendError(reply, error, request));
+      scoped.setNotFoundHandler((request, reply) => options.sendError(reply, options.notFound(request), request));
+      routes(scoped);
+    },
+    { prefix: options.prefix },
+  );
 }
 
 export interface Server {

@@ -4,7 +4,7 @@ import type { Principal } from '../../../services/context.ts';
 import { toAppError } from '../../errors.ts';
 import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
-import type { FaceContext } from '../../server.ts';
+import { mountFaceRoutes, type FaceContext } from '../../server.ts';
 import { decodeCompanyId } from '../company-id.ts';
 import { currentUsageBody, monthlyUsageBody, type NativeStatement } from '../keeper-usage.ts';
 
@@ -104,16 +104,8 @@ async function answer(reply: FastifyReply, face: FaceContext, work: () => Promis
 }
 
 export function mountKeeperBilling(app: FastifyInstance, face: FaceContext): void {
-  // Everything under a prefix answers in this face's shape: unknown routes, other methods, rate limits.
   for (const prefix of PREFIXES) {
-    app.register(
-      async (scoped) => {
-        scoped.setErrorHandler((error, _request, reply) => sendFaceError(reply, face, error));
-        scoped.setNotFoundHandler((_request, reply) => sendFaceError(reply, face, errors.notFound()));
-        mountRoutes(scoped, face);
-      },
-      { prefix },
-    );
+    mountFaceRoutes(app, { prefix, sendError: (reply, error) => sendFaceError(reply, face, error), notFound: errors.notFound }, (scoped) => mountRoutes(scoped, face));
   }
 }
 

@@ -8,7 +8,7 @@ import { invalid, notFound, toAppError, unauthorized, type ErrorKind } from '../
 import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
 import type { MethodDefinition } from '../../registry.ts';
-import type { FaceContext } from '../../server.ts';
+import { mountFaceRoutes, type FaceContext } from '../../server.ts';
 import { encodeCompanyId } from '../company-id.ts';
 import { currentUsageBody, monthlyUsageBody, type NativeStatement } from '../keeper-usage.ts';
 import { mountActivationPage, type ActivationSettings } from './activation-page.ts';
@@ -85,14 +85,14 @@ export interface VendorSettings extends VendorFaceSettings, ActivationSettings {
 
 /** Mounts the distributor account-management face and the invitation's activation page. */
 export function mountKeeperVendor(app: FastifyInstance, face: FaceContext, settings: VendorSettings): void {
-  // Everything under the base path answers in this face's envelope: unknown routes, other methods, rate limits.
-  app.register(
-    async (scoped) => {
-      scoped.setErrorHandler((error, request, reply) => sendFaceError(reply, face, request, error));
-      scoped.setNotFoundHandler((request, reply) => sendFaceError(reply, face, request, notFound(`Endpoint ${request.method} ${request.url.split('?')[0]}`)));
-      mountRoutes(scoped, face, settings);
+  mountFaceRoutes(
+    app,
+    {
+      prefix: PREFIX,
+      sendError: (reply, error, request) => sendFaceError(reply, face, request, error),
+      notFound: (request) => notFound(`Endpoint ${request.method} ${request.url.split('?')[0]}`),
     },
-    { prefix: PREFIX },
+    (scoped) => mountRoutes(scoped, face, settings),
   );
   mountActivationPage(app, face, settings);
 }

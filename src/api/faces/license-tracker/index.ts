@@ -3,7 +3,7 @@ import type { Principal } from '../../../services/context.ts';
 import { LICENSE_TRACKER_KEY_PREFIX, LICENSE_TRACKER_ROLE } from '../../../services/licenses/api-keys.ts';
 import { toAppError } from '../../errors.ts';
 import { invokeMethod } from '../../invoke.ts';
-import type { FaceContext } from '../../server.ts';
+import { mountFaceRoutes, type FaceContext } from '../../server.ts';
 import { KeyRateLimiter } from './rate-limit.ts';
 import { alertToWire, summaryToWire, tenantToWire } from './wire.ts';
 
@@ -85,37 +85,31 @@ export function mountLicenseTracker(app: FastifyInstance, face: FaceContext, opt
     return reply.status(faceError.status).send({ error: faceError.message });
   }
 
-  app.register(
-    async (scoped) => {
-      // Errors raised before a handler (the installation-wide rate limit, a bad body) speak this face's language too.
-      scoped.setErrorHandler((error, _request, reply) => sendError(reply, error));
-      scoped.setNotFoundHandler((_request, reply) => sendError(reply, errors.notFound()));
-      scoped.get('/tenants', { config: { face: FACE } }, (request, reply) =>
-        answer(reply, async () => {
-          const { principal, mspId } = await mspOf(request);
-          const tenants = [];
-          for (let offset = 0; ; offset += PAGE) {
-            const page = await call(principal, 'licenses.tenants.search', { msp_id: mspId, limit: PAGE, offset });
-            tenants.push(...page.items.map(tenantToWire));
-            if (offset + PAGE >= page.total) break;
-          }
-          return tenants;
-        }),
-      );
-      scoped.get('/summary', { config: { face: FACE } }, (request, reply) =>
-        answer(reply, async () => {
-          const { principal, mspId } = await mspOf(request);
-          return summaryToWire(await call(principal, 'licenses.summary.get', { clients_id: mspId }));
-        }),
-      );
-      scoped.get('/alerts', { config: { face: FACE } }, (request, reply) =>
-        answer(reply, async () => {
-          const { principal, mspId } = await mspOf(request);
-          const recent = await call(principal, 'alerts.search', { clients_id: mspId, limit: RECENT_ALERTS });
-          return recent.items.map(alertToWire);
-        }),
-      );
-    },
-    { prefix: PREFIX },
-  );
+  mountFaceRoutes(app, { prefix: PREFIX, sendError, notFound: errors.notFound }, (scoped) => {
+    scoped.get('/tenants', { config: { face: FACE } }, (request, reply) =>
+      answer(reply, async () => {
+        const { principal, mspId } = await mspOf(request);
+        const tenants = [];
+        for (let offset = 0; ; offset += PAGE) {
+          const page = await call(principal, 'licenses.tenants.search', { msp_id: mspId, limit: PAGE, offset });
+          tenants.push(...page.items.map(tenantToWire));
+          if (offset + PAGE >= page.total) break;
+        }
+        return tenants;
+      }),
+    );
+    scoped.get('/summary', { config: { face: FACE } }, (request, reply) =>
+      answer(reply, async () => {
+        const { principal, mspId } = await mspOf(request);
+        return summaryToWire(await call(principal, 'licenses.summary.get', { clients_id: mspId }));
+      }),
+    );
+    scoped.get('/alerts', { config: { face: FACE } }, (request, reply) =>
+      answer(reply, async () => {
+        const { principal, mspId } = await mspOf(request);
+        const recent = await call(principal, 'alerts.search', { clients_id: mspId, limit: RECENT_ALERTS });
+        return recent.items.map(alertToWire);
+      }),
+    );
+  });
 }

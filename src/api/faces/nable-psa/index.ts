@@ -6,7 +6,7 @@ import { toPriceString } from '../../../domain/money.ts';
 import { toAppError } from '../../errors.ts';
 import { setRetryAfter } from '../../rest.ts';
 import { invokeMethod } from '../../invoke.ts';
-import type { FaceContext } from '../../server.ts';
+import { mountFaceRoutes, type FaceContext } from '../../server.ts';
 
 // The PSA billable services API of seed 002 and its siblings (spec/nable-psa.md): POST with every
 // parameter in the path, `x-api-key`, and `{message, http_status_code}` errors.
@@ -266,14 +266,8 @@ function invoiceReady(msp: Msp, timeframe: { year: number; month: number }, now:
 }
 
 export function mountNablePsa(app: FastifyInstance, face: FaceContext): void {
-  // Everything under the base path answers in this face's shape: unknown routes, other methods, rate limits.
-  app.register(
-    async (scoped) => {
-      scoped.setErrorHandler((error, _request, reply) => sendFaceError(reply, face, error));
-      scoped.setNotFoundHandler((_request, reply) => sendFaceError(reply, face, new FaceError(404, 'Not Found')));
-      mountRoutes(scoped, face);
-    },
-    { prefix: BASE },
+  mountFaceRoutes(app, { prefix: BASE, sendError: (reply, error) => sendFaceError(reply, face, error), notFound: () => new FaceError(404, 'Not Found') }, (scoped) =>
+    mountRoutes(scoped, face),
   );
 }
 
