@@ -196,13 +196,25 @@ test('import tenant names the file, line and column the server refused, and chan
   const msp = await api.call('clients.create', { kind: 'msp', name: 'Best MSP', resellers_id: distributor.id });
   const company = await api.call('clients.create', { kind: 'company', name: 'Contoso Ltd', resellers_id: msp.id });
   const skus = csvFile('bad-skus.csv', 'sku_part_number,purchased,assigned\r\nSPE_E3,5,3\r\n');
-  const users = csvFile('bad-users.csv', 'id,enabled,licenses\r\nu1,true,SPE_E3\r\nu2,maybe,SPE_E3\r\n');
+  // A blank line does not throw the line numbers off.
+  const users = csvFile('bad-users.csv', 'id,enabled,licenses\r\nu1,true,SPE_E3\r\n\r\nu2,maybe,SPE_E3\r\n');
   const refused = await seatledger(api, ['import', 'tenant', String(company.id), '--skus', skus, '--users', users]);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, new RegExp(`The snapshot was refused and nothing changed:\\n  ${users.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 3, enabled: true or false`));
+  assert.match(refused.stderr, new RegExp(`The snapshot was refused and nothing changed:\\n  ${users.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} line 4, enabled: true or false`));
   assert.equal((await api.call('licenses.tenants.search', { clients_id: company.id })).total, 0);
   const unknownColumn = csvFile('odd-skus.csv', 'sku,purchased,assigned\r\nSPE_E3,5,3\r\n');
   const odd = await seatledger(api, ['import', 'tenant', String(company.id), '--skus', unknownColumn, '--users', users]);
   assert.equal(odd.code, 1);
   assert.match(odd.stderr, /unknown column sku/);
+  // An empty file would wipe the snapshot; a column named twice would lose one of its values.
+  for (const [name, text, reason] of [
+    ['empty-skus.csv', '', /no SKUs in the file/],
+    ['header-only-skus.csv', 'sku_part_number,purchased,assigned\r\n', /no SKUs in the file/],
+    ['twice-skus.csv', 'sku_part_number,purchased,purchased,assigned\r\nSPE_E3,5,6,3\r\n', /column purchased appears twice/],
+  ] as const) {
+    const answer = await seatledger(api, ['import', 'tenant', String(company.id), '--skus', csvFile(name, text), '--users', users]);
+    assert.equal(answer.code, 1, name);
+    assert.match(answer.stderr, reason, name);
+  }
+  assert.equal((await api.call('licenses.tenants.search', { clients_id: company.id })).total, 0);
 });

@@ -48,7 +48,8 @@ export function mountFaceRoutes(
 ): void {
   app.register(
     async (scoped) => {
-      scoped.setErrorHandler((error, request, reply) => options.sendError(reply, error, request));
+      // Fastify's own refusals (a body too large, a bad content type) keep their 4xx meaning here too.
+      scoped.setErrorHandler((error, request, reply) => options.sendError(reply, fromFrameworkError(error), request));
       scoped.setNotFoundHandler((request, reply) => options.sendError(reply, options.notFound(request), request));
       routes(scoped);
     },

@@ -10,20 +10,26 @@ export const SKU_COLUMNS = ['sku_part_number', 'purchased', 'assigned', 'name', 
 /** The columns of the users file; the first two are required. `licenses` lists SKU part numbers, separated by ; or +. */
 export const USER_COLUMNS = ['id', 'enabled', 'display_name', 'user_principal_name', 'licenses', 'created_at', 'last_sign_in_at'] as const;
 
-function readCsv(file: string, columns: readonly string[], required: number): Array<{ line: number; record: Record<string, string> }> {
-  let records: Record<string, string>[];
+function readCsv(file: string, columns: readonly string[], required: number, what: string): Array<{ line: number; record: Record<string, string> }> {
+  const checkHeader = (header: string[]) => {
+    const names = header.map((name) => name.trim());
+    const unknown = names.filter((column) => !columns.includes(column));
+    if (unknown.length) throw new CliError(`${file}: unknown column ${unknown.join(', ')} (columns: ${columns.join(',')})`);
+    const repeated = names.filter((column, index) => names.indexOf(column) !== index);
+    if (repeated.length) throw new CliError(`${file}: column ${repeated.join(', ')} appears twice`);
+    const missing = columns.slice(0, required).filter((column) => !names.includes(column));
+    if (missing.length) throw new CliError(`${file}: missing column ${missing.join(', ')}`);
+    return names;
+  };
+  let rows: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    records = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true });
+    rows = parse(readFileSync(file), { columns: checkHeader, bom: true, skip_empty_lines: true, trim: true, info: true });
   } catch (error) {
-    throw new CliError(`${file}: ${(error as Error).message}`);
+    throw error instanceof CliError ? error : new CliError(`${file}: ${(error as Error).message}`);
   }
-  const header = records.length ? Object.keys(records[0]) : [];
-  const unknown = header.filter((column) => !columns.includes(column));
-  if (unknown.length) throw new CliError(`${file}: unknown column ${unknown.join(', ')} (columns: ${columns.join(',')})`);
-  const missing = columns.slice(0, required).filter((column) => records.length && !header.includes(column));
-  if (missing.length) throw new CliError(`${file}: missing column ${missing.join(', ')}`);
-  // Line 1 is the header.
-  return records.map((record, index) => ({ line: index + 2, record }));
+  // A snapshot replaces the tenant's: an empty file would wipe it (and zero its seats in the ledger).
+  if (rows.length === 0) throw new CliError(`${file}: no ${what} in the file; a snapshot replaces the tenant's, so an empty one is refused`);
+  return rows.map(({ record, info }) => ({ line: info.lines, record }));
 }
 
 // Counts go as numbers when they are whole; anything else is sent as written so the server says what is wrong.
@@ -56,21 +62,25 @@ function userRow(record: Record<string, string>) {
 }
 
 /** What a rejected snapshot's issue path (`users.3.enabled`) means in the files: file, line and column. */
-function locate(path: string, files: { skus: string; users: string }): string {
+function locate(path: string, files: { skus: string; users: string }, lines: { skus: number[]; users: number[] }): string {
   const match = /^(skus|users)\.(\d+)\.?(.*)$/.exec(path);
   if (!match) return path;
-  return `${match[1] === 'skus' ? files.skus : files.users} line ${Number(match[2]) + 2}${match[3] ? `, ${match[3]}` : ''}`;
+  const which = match[1] as 'skus' | 'users';
+  return `${files[which]} line ${lines[which][Number(match[2])] ?? '?'}${match[3] ? `, ${match[3]}` : ''}`;
 }
 
 /** Sends a company's snapshot made from a SKUs file and a users file; answers the tenant as it now stands. */
 export async function importTenantFiles(api: ApiClient, clientsId: number, files: { skus: string; users: string }, options: { domain?: string } = {}) {
-  const skus = readCsv(files.skus, SKU_COLUMNS, 3).map(({ record }) => skuRow(record));
-  const users = readCsv(files.users, USER_COLUMNS, 2).map(({ record }) => userRow(record));
+  const skuRows = readCsv(files.skus, SKU_COLUMNS, 3, 'SKUs');
+  const userRows = readCsv(files.users, USER_COLUMNS, 2, 'users');
+  const lines = { skus: skuRows.map((row) => row.line), users: userRows.map((row) => row.line) };
+  const skus = skuRows.map(({ record }) => skuRow(record));
+  const users = userRows.map(({ record }) => userRow(record));
   try {
     return await api.call('licenses.tenants.import_snapshot', { clients_id: clientsId, ...(options.domain && { primary_domain: options.domain }), skus, users });
   } catch (error) {
     const issues = error instanceof CliError ? (error.data as { issues?: Array<{ path: string; message: string }> } | undefined)?.issues : undefined;
     if (!issues?.length) throw error;
-    throw new CliError(`The snapshot was refused and nothing changed:\n${issues.map((issue) => `  ${locate(issue.path, files)}: ${issue.message}`).join('\n')}`);
+    throw new CliError(`The snapshot was refused and nothing changed:\n${issues.map((issue) => `  ${locate(issue.path, files, lines)}: ${issue.message}`).join('\n')}`);
   }
 }

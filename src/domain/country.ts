@@ -1,13 +1,39 @@
-// ISO 3166-1 alpha-2 codes, read from the ICU region data Node ships, so the list stays current
-// without one of our own.
+// ISO 3166-1 alpha-2: the 249 officially assigned codes. ICU's region names would also accept
+// user-assigned (XK), withdrawn (SU, YU), exceptionally reserved (UK, EU) and pseudo-locale (XA) codes.
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-// ICU also names groupings and private-use codes that are not countries.
-const NOT_COUNTRIES = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO']);
+const OFFICIAL_CODES = new Set(
+  [
+    'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ',
+    'BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ',
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ',
+    'DE DJ DK DM DO DZ',
+    'EC EE EG EH ER ES ET',
+    'FI FJ FK FM FO FR',
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY',
+    'HK HM HN HR HT HU',
+    'ID IE IL IM IN IO IQ IR IS IT',
+    'JE JM JO JP',
+    'KE KG KH KI KM KN KP KR KW KY KZ',
+    'LA LB LC LI LK LR LS LT LU LV LY',
+    'MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ',
+    'NA NC NE NF NG NI NL NO NP NR NU NZ',
+    'OM',
+    'PA PE PF PG PH PK PL PM PN PR PS PT PW PY',
+    'QA',
+    'RE RO RS RU RW',
+    'SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ',
+    'TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ',
+    'UA UG UM US UY UZ',
+    'VA VC VE VG VI VN VU',
+    'WF WS',
+    'YE YT',
+    'ZA ZM ZW',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
-/** Whether a two-letter code names a country: `isCountryCode('GB')` → true, `isCountryCode('ZZ')` → false. */
+/** Whether a two-letter code is an assigned ISO 3166-1 country code: `isCountryCode('GB')` → true, `isCountryCode('UK')` → false. */
 export function isCountryCode(code: string): boolean {
-  if (!/^[A-Z]{2}$/.test(code) || NOT_COUNTRIES.has(code)) return false;
-  const name = regionNames.of(code);
-  return name !== undefined && name !== code;
+  return OFFICIAL_CODES.has(code);
 }

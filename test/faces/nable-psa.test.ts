@@ -160,6 +160,7 @@ test('usage details agree with the statement, and an unknown invoice gets 404', 
   for (const timeframe of ['202411', '202412']) {
     const notReady = await post(api, `PSAUsageDetailsDevices/${SFDC}/${timeframe}/${contract.id}/${msp.id}${timeframe}`, key);
     assert.deepEqual([notReady.status, notReady.body], [404, { message: 'Invoice not found', http_status_code: 404 }], timeframe);
+    assert.deepEqual((await post(api, `PSAUsageByTimeFrame/${SFDC}/${timeframe}`, key)).body, { UsageDetailDevices: [] }, timeframe);
   }
 });
 
@@ -180,6 +181,13 @@ test('anything else under the base path answers in the face’s error shape', as
   assert.deepEqual([unknownRoute.status, unknownRoute.body], [404, { message: 'Not Found', http_status_code: 404 }]);
   const wrongMethod = await api.rest('GET', `/ws/rest/V1/PSA_API/InvoicesReady/${SFDC}/202409`, { key: null, headers: { 'x-api-key': key } });
   assert.deepEqual([wrongMethod.status, wrongMethod.body], [404, { message: 'Not Found', http_status_code: 404 }]);
+});
+
+test('a body the server refuses before any handler (over 16 MB) is a 400 in the face’s shape, not a 500', async () => {
+  const api = await startTestApp();
+  const { key } = await psaFixture(api);
+  const answer = await api.rest('POST', `/ws/rest/V1/PSA_API/InvoicesReady/${SFDC}/202409`, { key: null, headers: { 'x-api-key': key, 'Content-Type': 'application/json' }, body: 'a'.repeat(17 * 1024 * 1024) });
+  assert.deepEqual([answer.status, answer.body], [400, { message: 'Request body is too large', http_status_code: 400 }]);
 });
 
 test('a key over the installation’s rate limit gets 429 with Retry-After, in the face’s error shape', async () => {

@@ -45,6 +45,7 @@ function toFaceError(error: unknown): FaceError {
   if (appError.kind === 'unauthorized') return errors.unauthorized();
   if (appError.kind === 'not_found') return errors.companyInvalid();
   if (appError.kind === 'rate_limited') return errors.tooMany();
+  if (appError.kind === 'invalid') return new FaceError(400, 'Bad Request', appError.message);
   return errors.internal();
 }
 

@@ -43,6 +43,7 @@ function toFaceError(error: unknown): FaceError {
   if (appError.kind === 'unauthorized') return errors.invalidKey();
   if (appError.kind === 'rate_limited') return errors.tooMany(typeof appError.data?.retry_after === 'number' ? appError.data.retry_after : 60);
   if (appError.kind === 'not_found') return errors.notFound();
+  if (appError.kind === 'invalid') return new FaceError(400, appError.message);
   return errors.internal();
 }
 

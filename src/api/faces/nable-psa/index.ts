@@ -347,6 +347,8 @@ function mountRoutes(app: FastifyInstance, face: FaceContext): void {
   route('PSAUsageByTimeFrame/:sfdcId/:timeframe', async (request) => {
     const { call, msp } = await context(face, request);
     const timeframe = timeframeOf((request.params as { timeframe: string }).timeframe);
+    // Usage is shown with its invoice, so only for months InvoicesReady lists.
+    if (!invoiceReady(msp, timeframe, face.runtime.now())) return { UsageDetailDevices: [] };
     const [statement, contracts, catalog] = await Promise.all([
       call('billing.statements.get', { clients_id: msp.id, year: timeframe.year, month: timeframe.month }) as Promise<Statement>,
       call('contracts.search', { clients_id: msp.id, limit: 1000 }),
