@@ -96,3 +96,26 @@ test(
     assert.equal(count.applied, names.length);
   },
 );
+
+test('upgrading past 0012 keeps open seat alerts matching their rule: their subjects name the change', async () => {
+  const { db } = await freshDatabase({ migrated: false });
+  const files = readMigrations();
+  const upgrade = files.findIndex((file) => file.name === '0012_seat_alert_subjects.sql');
+  assert.ok(upgrade > 0);
+  await migrate(db, files.slice(0, upgrade));
+  await rows(db, `INSERT INTO clients (id, kind, name, path, currencies_id, created_at, updated_at) VALUES (7, 'msp', 'Best MSP', '/7/', (SELECT min(id) FROM currencies), now(), now())`);
+  const alert = (publicId: string, type: string, subject: string, status: string, data: object) =>
+    rows(db, `INSERT INTO alerts (public_id, clients_id, type, subject, severity, title, message, status, data, created_at, updated_at) VALUES ($1, 7, $2, $3, 'info', 't', 'm', $4, $5::jsonb, now(), now())`, [publicId, type, subject, status, JSON.stringify(data)]);
+  await alert('alt_1', 'seat_increase', 'SPE_E3', 'unread', { sku_part_number: 'SPE_E3', from: 45, to: 48 });
+  await alert('alt_2', 'seat_decrease', 'EMS', 'dismissed', { sku_part_number: 'EMS', from: 9, to: 4 });
+  await alert('alt_3', 'seat_increase', 'SPB', 'resolved', { sku_part_number: 'SPB', from: 1, to: 2 });
+  await alert('alt_4', 'renewal_due', 'SPE_E3:2026-06-05:warning', 'unread', {});
+  await migrate(db, files);
+  const subjects = await rows<{ public_id: string; subject: string }>(db, 'SELECT public_id, subject FROM alerts ORDER BY public_id');
+  assert.deepEqual(subjects, [
+    { public_id: 'alt_1', subject: 'SPE_E3:45:48' },
+    { public_id: 'alt_2', subject: 'EMS:9:4' },
+    { public_id: 'alt_3', subject: 'SPB' },
+    { public_id: 'alt_4', subject: 'SPE_E3:2026-06-05:warning' },
+  ]);
+});
