@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { MAIL_SEND_JOB } from '../../src/services/mail/queue-mail.ts';
 import { browserSkipReason, launchBrowser } from '../support/browser.ts';
 import { accountsById, activationPathIn, post, runJobs, startSmtpCapture, startVendorApp, trialBody, type SmtpCapture, type VendorSetup } from '../faces/keeper-vendor-support.ts';
@@ -22,6 +23,14 @@ async function invitedAccount(vendorInternalId: string, env: Record<string, stri
   return { setup, link: setup.api.url + activationPathIn(smtp.messages.at(-1)!) };
 }
 
+/** Types the two passwords as the invitee would, optionally picks a region, and submits the form. */
+async function submitForm(page: Page, password: string, confirmation = password, region?: string): Promise<void> {
+  await page.fill('#password', password);
+  await page.fill('#password_confirmation', confirmation);
+  if (region) await page.selectOption('#region', region);
+  await page.click('button[type=submit]');
+}
+
 test('an invitee opens the mailed link, sets a password and starts the 14-day trial', { skip }, async () => {
   const { setup, link } = await invitedAccount('WEB-1');
   const page = await (await launchBrowser()).newPage();
@@ -31,9 +40,7 @@ test('an invitee opens the mailed link, sets a password and starts the 14-day tr
     assert.equal(await page.locator('strong').first().textContent(), 'web-1@msp.example');
     assert.equal(await page.locator('#region').inputValue(), 'US');
     assert.equal(await page.locator('#product_type').inputValue(), 'msp');
-    await page.fill('#password', 'correct horse battery');
-    await page.fill('#password_confirmation', 'correct horse battery');
-    await page.click('button[type=submit]');
+    await submitForm(page, 'correct horse battery');
     await page.waitForURL(link);
     assert.equal(await page.locator('h1').textContent(), 'Account activated');
     const text = await page.locator('main').innerText();
@@ -51,15 +58,11 @@ test('the browser refuses a short password before sending it, and the server sho
   const page = await (await launchBrowser()).newPage();
   try {
     await page.goto(link);
-    await page.fill('#password', 'short');
-    await page.fill('#password_confirmation', 'short');
-    await page.click('button[type=submit]');
+    await submitForm(page, 'short');
     assert.equal(await page.locator('#password').evaluate((input: HTMLInputElement) => input.validity.tooShort), true);
     assert.equal(await page.title(), 'Activate Contoso IT');
 
-    await page.fill('#password', 'correct horse battery');
-    await page.fill('#password_confirmation', 'correct horse staple');
-    await page.click('button[type=submit]');
+    await submitForm(page, 'correct horse battery', 'correct horse staple');
     await page.waitForSelector('[role=alert]');
     assert.equal(await page.locator('[role=alert]').textContent(), 'The two passwords differ');
   } finally {
@@ -73,10 +76,7 @@ test('choosing a region this installation does not serve records a REGION_CONFLI
   const page = await (await launchBrowser()).newPage();
   try {
     await page.goto(link);
-    await page.fill('#password', 'correct horse battery');
-    await page.fill('#password_confirmation', 'correct horse battery');
-    await page.selectOption('#region', 'EU');
-    await page.click('button[type=submit]');
+    await submitForm(page, 'correct horse battery', 'correct horse battery', 'EU');
     await page.waitForURL(link);
     assert.equal(await page.locator('h1').textContent(), 'Activation recorded');
     assert.match(await page.locator('main').innerText(), /Status: REGION_CONFLICT[\s\S]*does not serve the region EU/);
