@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MAIL_SEND_JOB } from '../../src/services/mail/queue-mail.ts';
-import { browserSkipReason, launchBrowser } from '../support/browser.ts';
+import { browserSkipReason, withPage } from '../support/browser.ts';
 import { accountsById, activationPathIn, post, runJobs, startSmtpCapture, startVendorApp, trialBody, type SmtpCapture, type VendorSetup } from '../faces/keeper-vendor-support.ts';
 
 // The invitee's activation page in a real browser: the link from the invitation mail, the form as a
@@ -33,8 +33,7 @@ async function submitForm(page: Page, password: string, confirmation = password,
 
 test('an invitee opens the mailed link, sets a password and starts the 14-day trial', { skip }, async () => {
   const { setup, link } = await invitedAccount('WEB-1');
-  const page = await (await launchBrowser()).newPage();
-  try {
+  await withPage(async (page) => {
     await page.goto(link);
     assert.equal(await page.title(), 'Activate Contoso IT');
     assert.equal(await page.locator('strong').first().textContent(), 'web-1@msp.example');
@@ -47,16 +46,13 @@ test('an invitee opens the mailed link, sets a password and starts the 14-day tr
     assert.match(text, /Status: TRIAL/);
     assert.match(text, /the 14-day trial runs until 2026-03-24/);
     assert.match(text, /Sign in as web-1@msp\.example/);
-  } finally {
-    await page.close();
-  }
+  });
   assert.equal((await accountsById(setup))['WEB-1'].status, 'TRIAL');
 });
 
 test('the browser refuses a short password before sending it, and the server shows its reason when the two differ', { skip }, async () => {
   const { setup, link } = await invitedAccount('WEB-2');
-  const page = await (await launchBrowser()).newPage();
-  try {
+  await withPage(async (page) => {
     await page.goto(link);
     await submitForm(page, 'short');
     assert.equal(await page.locator('#password').evaluate((input: HTMLInputElement) => input.validity.tooShort), true);
@@ -65,16 +61,13 @@ test('the browser refuses a short password before sending it, and the server sho
     await submitForm(page, 'correct horse battery', 'correct horse staple');
     await page.waitForSelector('[role=alert]');
     assert.equal(await page.locator('[role=alert]').textContent(), 'The two passwords differ');
-  } finally {
-    await page.close();
-  }
+  });
   assert.equal((await accountsById(setup))['WEB-2'].status, 'PENDING');
 });
 
 test('choosing a region this installation does not serve records a REGION_CONFLICT, and the used link then says so', { skip }, async () => {
   const { setup, link } = await invitedAccount('WEB-3');
-  const page = await (await launchBrowser()).newPage();
-  try {
+  await withPage(async (page) => {
     await page.goto(link);
     await submitForm(page, 'correct horse battery', 'correct horse battery', 'EU');
     await page.waitForURL(link);
@@ -84,9 +77,7 @@ test('choosing a region this installation does not serve records a REGION_CONFLI
     const again = await page.goto(link);
     assert.equal(again?.status(), 410);
     assert.match(await page.locator('[role=alert]').innerText(), /already been used/);
-  } finally {
-    await page.close();
-  }
+  });
   const account = (await accountsById(setup))['WEB-3'];
   assert.deepEqual([account.status, account.accountRegion], ['REGION_CONFLICT', 'EU']);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browserSkipReason, launchBrowser } from '../support/browser.ts';
+import { browserSkipReason, withPage } from '../support/browser.ts';
 import { startTestApp } from '../support/app.ts';
 
 // The interactive API reference at /docs, as a developer opens it: served offline, and listing every
@@ -12,12 +12,11 @@ test('/docs renders every method of the registry and shows a method\'s parameter
   const api = await startTestApp();
   const document = await (await fetch(`${api.url}/openapi.json`)).json();
   const operations = Object.values(document.paths as Record<string, Record<string, { operationId: string }>>).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
-  const page = await (await launchBrowser()).newPage();
   const outside: string[] = [];
-  page.on('request', (request) => {
-    if (!request.url().startsWith(api.url) && !request.url().startsWith('data:')) outside.push(request.url());
-  });
-  try {
+  await withPage(async (page) => {
+    page.on('request', (request) => {
+      if (!request.url().startsWith(api.url) && !request.url().startsWith('data:')) outside.push(request.url());
+    });
     await page.goto(`${api.url}/docs`);
     await page.waitForSelector('.opblock');
     assert.equal(await page.title(), 'Seatledger API');
@@ -28,8 +27,6 @@ test('/docs renders every method of the registry and shows a method\'s parameter
     await clientsGet.locator('.opblock-summary-control').click();
     await clientsGet.locator('.parameters').waitFor();
     assert.match(await clientsGet.locator('.parameters').innerText(), /\bid\b/);
-  } finally {
-    await page.close();
-  }
+  });
   assert.deepEqual(outside, [], 'the page loads nothing from outside this installation');
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { after } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Pages are tested in Debian's Chromium, driven by playwright-core. CI installs the package; on a
 // machine without it the page tests are skipped locally and refused under CI, so CI never passes
@@ -28,4 +28,14 @@ export function launchBrowser(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return browser;
+}
+
+/** Runs `work` in a fresh page of the file's browser, and closes the page whatever happens. */
+export async function withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+  const page = await (await launchBrowser()).newPage();
+  try {
+    return await work(page);
+  } finally {
+    await page.close();
+  }
 }
