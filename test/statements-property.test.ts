@@ -689,7 +689,7 @@ async function writeCase(api: TestApp, distributorId: number, spec: CaseSpec, mo
   return written;
 }
 
-test('statements read through the API agree to the cent with an exact reference, line by line, over random ledgers, prices, deletions and DST months', async (t) => {
+test('statements read through the API, live and once closed, agree to the cent with an exact reference, line by line, over random ledgers, prices, deletions and DST months', async (t) => {
   t.diagnostic(`fast-check seed ${SEED}, ${RUNS} runs (set STATEMENT_PROPERTY_SEED / STATEMENT_PROPERTY_RUNS to change)`);
   const api = await startTestApp();
   for (const product of PRODUCTS) {
@@ -712,6 +712,12 @@ test('statements read through the API agree to the cent with an exact reference,
       const wire: WireStatement = await api.call('billing.statements.get', { clients_id: written.mspId, year: spec.year, month: spec.month });
       const expected = referenceStatement(spec, month, written);
       assert.deepEqual(normalize(wire), expected.statement);
+
+      // Closing rates the month again, inside the database: the frozen statement must be this one, to the fraction.
+      await api.call('billing.statements.close', { clients_id: written.mspId, year: spec.year, month: spec.month });
+      const closed = await api.call('billing.statements.get', { clients_id: written.mspId, year: spec.year, month: spec.month });
+      assert.equal(closed.status, 'closed');
+      assert.deepEqual({ ...closed, status: wire.status, closed_at: wire.closed_at }, wire);
 
       // Each line's explanation adds up: Σ quantityᵢ × fractionᵢ is the unrounded Σ qᵢ·fᵢ, within
       // the half-unit of the 12th place each shown fraction may carry.

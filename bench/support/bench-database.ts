@@ -25,7 +25,9 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
     label: `PostgreSQL (${new URL(url).host}, schema ${schema})`,
     async drop() {
       await db.close();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      // Kept on request, to profile queries against the same rows afterwards.
+      if (process.env.BENCH_KEEP_SCHEMA === '1') console.log(`kept schema ${schema}`);
+      else await admin.query(`DROP SCHEMA ${schema} CASCADE`);
       await admin.end();
     },
   };

@@ -207,8 +207,37 @@ export const statements = pgTable('statements', {
   subTotal: money('sub_total').notNull(),
   tax: money('tax').notNull(),
   total: money('total').notNull(),
-  body: jsonb('body').$type<Record<string, unknown>>().notNull(),
+  /** The MSP's name and tax rate as they were at close. */
+  clientName: text('client_name').notNull(),
+  taxRate: numeric('tax_rate', { precision: 9, scale: 6 }).notNull(),
   closedAt: instant('closed_at').notNull(),
+});
+
+/** A closed statement's lines, frozen at close (written by `closeMspMonth`, read by `readClosedStatement`). */
+export const statementLines = pgTable('statement_lines', {
+  statementsId: ref('statements_id').notNull(),
+  owner: text('owner').$type<'company' | 'msp'>().notNull(),
+  clientsId: ref('clients_id').notNull(),
+  clientName: text('client_name').notNull(),
+  productsId: integer('products_id').notNull(),
+  productName: text('product_name').notNull(),
+  productKind: text('product_kind').notNull(),
+  catalogOrder: integer('catalog_order').notNull(),
+  billingUnit: text('billing_unit'),
+  quantity: numeric('quantity').notNull(),
+  unitPrice: numeric('unit_price').notNull(),
+  amount: numeric('amount').notNull(),
+  breakdownFrom: instant('breakdown_from').array().notNull(),
+  breakdownTo: instant('breakdown_to').array().notNull(),
+  breakdownQuantity: numeric('breakdown_quantity').array().notNull(),
+  breakdownMonthMs: bigint('breakdown_month_ms', { mode: 'number' }).notNull(),
+  details: text('details').array(),
+  detailQuantities: numeric('detail_quantities').array(),
+  adjustsMonth: text('adjusts_month'),
+  adjustsProductName: text('adjusts_product_name'),
+  adjustsBilled: numeric('adjusts_billed'),
+  adjustsRerated: numeric('adjusts_rerated'),
+  adjustsPreviouslyAdjusted: numeric('adjusts_previously_adjusted'),
 });
 
 export const contracts = pgTable('contracts', {

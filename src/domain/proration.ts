@@ -58,6 +58,14 @@ function fractionOf(part: number, whole: number | null): Decimal | null {
 }
 
 /**
+ * An interval's share of the month, as a breakdown shows it: `milliseconds ÷ monthMilliseconds`
+ * to 64 significant digits HALF_UP (a closed statement recomputes it from the frozen instants).
+ */
+export function breakdownFraction(milliseconds: number, monthMilliseconds: number): Decimal {
+  return fractionOf(milliseconds, Number.isSafeInteger(monthMilliseconds) ? monthMilliseconds : null) ?? toDecimal(milliseconds).dividedBy(monthMilliseconds);
+}
+
+/**
  * Prices one (company, product) for a month from its billable intervals.
  * - `quantity`: quantity = round_half_up(Σ qᵢ·fᵢ, 2), unitPrice = price (4.8 held 0.89 of the month → 0.89 × 4.8 = 4.27);
  * - `price`: quantity = highest held, unitPrice = round_half_up(price × Σ qᵢ·fᵢ ÷ that quantity, 2) (10TB at 100 for 0.89 → 1 × 89);

@@ -1,41 +1,35 @@
-import { and, asc, desc, eq, getTableColumns, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
 import type { Decimal } from 'decimal.js';
 import { DateTime } from 'luxon';
 import type { Executor } from '../../db/connection.ts';
 import { enqueueJob } from '../../db/jobs.ts';
 import { auditLog, clients, statements } from '../../db/schema.ts';
-import { closeTime, followingPeriod, billingPeriod } from '../../domain/billing-period.ts';
+import { closeTime, followingPeriod, billingPeriod, monthLabel } from '../../domain/billing-period.ts';
+import { roundMoney } from '../../domain/money.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
 import type { ClientRow } from '../scope.ts';
-import { computeStatement } from './compute-statement.ts';
-import { frozenStatementText } from './frozen-statement.ts';
+import { lateAdjustments, mspBillableWindows } from './compute-statement.ts';
+import { adjustmentHolders, rateMonthIntoLines, writeStatementLines } from './statement-lines.ts';
 
 export type StatementRow = typeof statements.$inferSelect;
-/** A closed statement without its body: what closing answers (a large MSP's body runs to megabytes). */
-export type ClosedStatementRow = Omit<StatementRow, 'body'>;
 
-const { body: _body, ...closedColumns } = getTableColumns(statements);
+const UNTIL_RATED = '0';
 
 /**
  * Freezes one MSP's statement for a month as the ledger stands at `now`, exactly once: a second
- * closer (another instance, a retried job) finds the row and changes nothing. The `statement.closed`
- * event is queued in the same transaction.
+ * closer (another instance, a retried job) waits on the statement's unique key, finds it and
+ * changes nothing. The lines are rated into statement_lines inside the database; late changes to
+ * earlier closed months become adjustment lines; the `statement.closed` event is queued in the same
+ * transaction.
  */
-export async function closeMspMonth(executor: Executor, msp: ClientRow, year: number, month: number, now: Date, actor: { face: string; method: string; usersId: number | null }): Promise<{ row: ClosedStatementRow; closedNow: boolean }> {
-  const [existing] = await executor
-    .select(closedColumns)
-    .from(statements)
-    .where(and(eq(statements.clientsId, msp.id), eq(statements.year, year), eq(statements.month, month)));
-  if (existing) return { row: existing, closedNow: false };
-  // Rows recorded up to and including the close instant belong to the month; later ones are late changes.
-  const computed = await computeStatement(executor, msp, year, month, { recordedBefore: new Date(now.getTime() + 1) });
-  // The statement goes to the database as JSON text built once; the event needs only its totals.
-  const body = frozenStatementText(computed.statement);
-  const period = computed.period;
-  const money = (value: Decimal) => value.toFixed(2);
-  const totals = { subTotal: money(computed.statement.subTotal), tax: money(computed.statement.tax), total: money(computed.statement.total) };
+export async function closeMspMonth(executor: Executor, msp: ClientRow, year: number, month: number, now: Date, actor: { face: string; method: string; usersId: number | null }): Promise<{ row: StatementRow; closedNow: boolean }> {
+  const existing = async () =>
+    (await executor.select().from(statements).where(and(eq(statements.clientsId, msp.id), eq(statements.year, year), eq(statements.month, month))))[0];
+  const found = await existing();
+  if (found) return { row: found, closedNow: false };
+  const period = billingPeriod(year, month, msp.billingTimeZone);
   const currency = await currencyCodeOf(executor, msp.currenciesId);
-  const [row] = await executor
+  const [opened] = await executor
     .insert(statements)
     .values({
       clientsId: msp.id,
@@ -44,18 +38,31 @@ export async function closeMspMonth(executor: Executor, msp: ClientRow, year: nu
       currency,
       periodStart: period.start,
       periodEnd: period.end,
-      subTotal: totals.subTotal,
-      tax: totals.tax,
-      total: totals.total,
-      body: sql`${body}::jsonb`,
+      // The totals are set below, in the same transaction, once the lines are written.
+      subTotal: UNTIL_RATED,
+      tax: UNTIL_RATED,
+      total: UNTIL_RATED,
+      clientName: msp.name,
+      taxRate: msp.taxRate,
       closedAt: now,
     })
     .onConflictDoNothing()
-    .returning(closedColumns);
-  if (!row) {
-    const [winner] = await executor.select(closedColumns).from(statements).where(and(eq(statements.clientsId, msp.id), eq(statements.year, year), eq(statements.month, month)));
-    return { row: winner, closedNow: false };
-  }
+    .returning({ id: statements.id });
+  if (!opened) return { row: await existing(), closedNow: false };
+
+  // Rows recorded up to and including the close instant belong to the month; later ones are late changes.
+  const recordedBefore = new Date(now.getTime() + 1);
+  const rated = await rateMonthIntoLines(executor, { statementsId: opened.id, msp, period, mspWindows: await mspBillableWindows(executor, msp, period), recordedBefore });
+  const adjustments = await lateAdjustments(executor, msp, period, recordedBefore);
+  const adjusted = await writeStatementLines(executor, opened.id, adjustmentHolders(msp, adjustments), (line) => {
+    const [adjustedYear, adjustedMonth] = (line.adjusts?.month ?? monthLabel(year, month)).split('-').map(Number);
+    return billingPeriod(adjustedYear, adjustedMonth, msp.billingTimeZone).seconds * 1000;
+  });
+  const subTotal = rated.amount.plus(adjusted);
+  const tax = roundMoney(subTotal.times(msp.taxRate));
+  const money = (value: Decimal) => value.toFixed(2);
+  const totals = { subTotal: money(subTotal), tax: money(tax), total: money(subTotal.plus(tax)) };
+  const [row] = await executor.update(statements).set(totals).where(eq(statements.id, opened.id)).returning();
   await enqueueJob(
     executor,
     {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import { queryRows, type Executor } from '../../db/connection.ts';
 import { accountStatusHistory, clients, priceEntries, products, quantityLedger, statements } from '../../db/schema.ts';
@@ -19,7 +19,7 @@ import {
   type StatementLine,
 } from '../../domain/statement.ts';
 import type { ClientRow } from '../scope.ts';
-import { thawStatement } from './frozen-statement.ts';
+import { readClosedStatement } from './statement-lines.ts';
 
 export interface ComputedStatement {
   msp: ClientRow;
@@ -50,7 +50,7 @@ function companyWindow(company: Pick<ClientRow, 'deletedAt' | 'archivedAt'>, per
  * a cancellation stops the count at once), from its status history.
  * NOTE: an MSP created natively, not through the distributor face, has no account and bills all month.
  */
-async function mspBillableWindows(executor: Executor, msp: Pick<ClientRow, 'id'>, period: BillingPeriod): Promise<TimeWindow[]> {
+export async function mspBillableWindows(executor: Executor, msp: Pick<ClientRow, 'id'>, period: BillingPeriod): Promise<TimeWindow[]> {
   const history = await executor
     .select({ status: accountStatusHistory.status, at: accountStatusHistory.at })
     .from(accountStatusHistory)
@@ -272,10 +272,9 @@ export async function rerateClosedMonth(executor: Executor, msp: ClientRow, clos
  * Late changes: for every closed month earlier than `period` whose ledger got rows after its close,
  * the lines that carry the difference into this statement (billing-rules.md §5).
  */
-async function lateAdjustments(executor: Executor, msp: ClientRow, period: BillingPeriod, recordedBefore: Date | undefined): Promise<AdjustmentLines[]> {
-  // Bodies (megabytes for a large MSP) are read only for months that need re-rating.
+export async function lateAdjustments(executor: Executor, msp: ClientRow, period: BillingPeriod, recordedBefore: Date | undefined): Promise<AdjustmentLines[]> {
   const closedBefore = await executor
-    .select({ id: statements.id, year: statements.year, month: statements.month, closedAt: statements.closedAt, periodEnd: statements.periodEnd })
+    .select()
     .from(statements)
     .where(
       and(
@@ -300,19 +299,15 @@ async function lateAdjustments(executor: Executor, msp: ClientRow, period: Billi
       )
       .limit(1);
     if (!late) continue;
-    const bodies = await executor
-      .select({ id: statements.id, body: statements.body })
-      .from(statements)
-      .where(inArray(statements.id, closedBefore.slice(index).map((month) => month.id)));
-    const bodyOf = new Map(bodies.map((row) => [row.id, row.body]));
+    // Closed statements (thousands of lines for a large MSP) are read only for months that need re-rating.
     const previous: AdjustmentLines = { companies: [], msp: [] };
     for (const later of closedBefore.slice(index + 1)) {
-      const frozen = thawStatement(bodyOf.get(later.id));
+      const frozen = await readClosedStatement(executor, later);
       previous.companies.push(...frozen.mcItems);
       previous.msp.push(...(frozen.mspItem?.lines ?? []));
     }
     const rerated = await rerateClosedMonth(executor, msp, closed, recordedBefore);
-    adjustments.push(adjustmentLines({ month: monthLabel(closed.year, closed.month), billed: thawStatement(bodyOf.get(closed.id)), rerated, previous }));
+    adjustments.push(adjustmentLines({ month: monthLabel(closed.year, closed.month), billed: await readClosedStatement(executor, closed), rerated, previous }));
   }
   return adjustments;
 }

@@ -6,7 +6,7 @@ import type { Context } from '../context.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
 import { loadClientInScope } from '../scope.ts';
 import { computeStatement } from './compute-statement.ts';
-import { thawStatement } from './frozen-statement.ts';
+import { readClosedStatement } from './statement-lines.ts';
 import { presentStatement } from './present-statement.ts';
 
 /** An MSP's statement for a month, every line with the intervals that produced it: frozen once closed, live before. */
@@ -19,7 +19,7 @@ export async function getStatement(ctx: Context, input: { clients_id: number; ye
     .where(and(eq(statements.clientsId, msp.id), eq(statements.year, input.year), eq(statements.month, input.month)));
   if (closed) {
     const period = billingPeriod(input.year, input.month, msp.billingTimeZone);
-    return { ...presentStatement({ msp, period, statement: thawStatement(closed.body) }, closed.currency, 'closed'), closed_at: closed.closedAt };
+    return { ...presentStatement({ msp, period, statement: await readClosedStatement(ctx.db.orm, closed) }, closed.currency, 'closed'), closed_at: closed.closedAt };
   }
   const computed = await computeStatement(ctx.db.orm, msp, input.year, input.month);
   const status = isDraft(input.year, input.month, msp.billingTimeZone, ctx.now()) ? 'draft' : 'due';

@@ -6,7 +6,7 @@ import { diffStatements, type StatementLine } from '../../domain/statement.ts';
 import type { Context } from '../context.ts';
 import { loadClientInScope } from '../scope.ts';
 import { rerateClosedMonth } from './compute-statement.ts';
-import { thawStatement } from './frozen-statement.ts';
+import { readClosedStatement } from './statement-lines.ts';
 
 const money = (value: Decimal) => value.toFixed(2);
 const figures = (line: StatementLine | null) =>
@@ -21,7 +21,7 @@ export async function reratePreview(ctx: Context, input: { clients_id: number; y
     .from(statements)
     .where(and(eq(statements.clientsId, msp.id), eq(statements.year, input.year), eq(statements.month, input.month)));
   if (!closed) throw unprocessable('StatementNotClosed', `${input.year}-${String(input.month).padStart(2, '0')} is not closed: its statement is computed live`);
-  const difference = diffStatements(thawStatement(closed.body), await rerateClosedMonth(ctx.db.orm, msp, closed, undefined, 'today'));
+  const difference = diffStatements(await readClosedStatement(ctx.db.orm, closed), await rerateClosedMonth(ctx.db.orm, msp, closed, undefined, 'today'));
   return {
     clients_id: msp.id,
     year: input.year,

@@ -1,0 +1,332 @@
+import { sql } from 'drizzle-orm';
+import { Decimal } from 'decimal.js';
+import { queryRows, type Executor } from '../../db/connection.ts';
+import type { statements } from '../../db/schema.ts';
+import type { BillingPeriod } from '../../domain/billing-period.ts';
+import type { TimeWindow } from '../../domain/ledger.ts';
+import { ZERO } from '../../domain/money.ts';
+import { breakdownFraction } from '../../domain/proration.ts';
+import { assembleStatement, type AdjustmentLines, type CompanyLines, type ProductKind, type Statement, type StatementLine } from '../../domain/statement.ts';
+import type { ClientRow } from '../scope.ts';
+import type { StatedLine } from './compute-statement.ts';
+
+// A closed statement is kept as rows of statement_lines, one per shown line. The close rates the
+// month inside the database (`rateMonthIntoLines`), so that a large MSP's month closes without its
+// ledger and its lines crossing to the application and back; drafts are rated by the domain
+// (`rateLine`), and the property tests hold the two equal line by line.
+
+const MILLISECONDS_PER_SECOND = 1000;
+
+const timestampArray = (instants: readonly Date[]) => `{${instants.map((instant) => instant.toISOString()).join(',')}}`;
+
+export interface MonthToRate {
+  statementsId: number;
+  msp: ClientRow;
+  period: BillingPeriod;
+  /** Where the MSP's time is billable (its ACTIVE windows in the month); a company's also ends when it is deleted or archived. */
+  mspWindows: readonly TimeWindow[];
+  /** Ledger rows recorded from this instant on are late changes, not part of the month. */
+  recordedBefore: Date;
+}
+
+/**
+ * Rates an MSP's month by billing-rules.md §3 and writes its shown lines into statement_lines, in one
+ * statement; answers the sum of their amounts. The same rules as the domain's `rateLine`:
+ * - per (holder, product, consumer) and effective instant the latest recorded row wins (the ledger
+ *   keeps quantities at 6 places, as the domain rounds them); a product whose rows name consumers holds their sum;
+ * - held intervals, neighbours holding the same quantity merged, are cut to the billable windows;
+ * - `quantity`: round_half_up(Σ q·ms ÷ month ms, 2) × price; `price`: highest × round_half_up(price ×
+ *   Σ q·ms ÷ (month ms × highest), 2); `none`: highest × price; amount round_half_up(unit × quantity, 2).
+ * NOTE: HALF_UP of a ÷ b is computed as div(2a + b, 2b) on exact numerics, never through a rounded quotient.
+ */
+export async function rateMonthIntoLines(executor: Executor, month: MonthToRate): Promise<{ lines: number; amount: Decimal }> {
+  const { msp, period } = month;
+  const monthMs = period.seconds * MILLISECONDS_PER_SECOND;
+  const start = sql`${period.start.toISOString()}::timestamptz`;
+  const end = sql`${period.end.toISOString()}::timestamptz`;
+  const windowsFrom = sql`${timestampArray(month.mspWindows.map((window) => window.from))}::timestamptz[]`;
+  const windowsTo = sql`${timestampArray(month.mspWindows.map((window) => window.to))}::timestamptz[]`;
+  const D = sql`${monthMs}::numeric`;
+  // One holder's consumer steps become pieces of billable time: [f, t) clipped to each window and to the holder's end.
+  const pieceFrom = sql`greatest(f, w.window_from)`;
+  const pieceTo = sql`least(t, w.window_to, h.ends)`;
+  const pieceMs = sql`((extract(epoch FROM ${pieceTo}) - extract(epoch FROM ${pieceFrom})) * 1000)`;
+  const roundedQuantity = (weighted: SQLText, highest: SQLText, proration: SQLText) =>
+    sql`CASE WHEN ${proration} = 'quantity' THEN div(200 * ${weighted} + ${D}, 2 * ${D}) / 100 ELSE ${highest} END`;
+
+  const [result] = await queryRows<{ lines: number; amount: string | null }>(
+    executor,
+    sql`
+    WITH holders AS (
+      SELECT id, name, 'msp'::text AS owner, ${end} AS ends FROM clients WHERE id = ${msp.id}
+      UNION ALL
+      SELECT id, name, 'company', least(${end}, date_trunc('milliseconds', deleted_at), date_trunc('milliseconds', archived_at))
+      FROM clients WHERE resellers_id = ${msp.id} AND kind = 'company'
+    ),
+    rated AS (
+      SELECT h.id AS holder, h.name AS client_name, h.owner, line.*
+      FROM holders h
+      CROSS JOIN LATERAL (
+        WITH steps AS (
+          -- What each consumer held from each effective instant that reaches into the month.
+          SELECT products_id, detail, greatest(effective_at, ${start}) AS f, least(coalesce(next_at, ${end}), ${end}) AS t, quantity AS q,
+                 bool_or(detail IS NOT NULL) OVER (PARTITION BY products_id) AS named
+          FROM (
+            SELECT w.*, lead(w.effective_at) OVER (PARTITION BY w.products_id, w.detail ORDER BY w.effective_at) AS next_at
+            FROM (
+              SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, date_trunc('milliseconds', effective_at) AS effective_at, quantity
+              FROM quantity_ledger
+              WHERE clients_id = h.id AND effective_at < ${end} AND recorded_at < ${month.recordedBefore.toISOString()}::timestamptz
+              ORDER BY products_id, detail, effective_at, recorded_at DESC, id DESC
+            ) w
+          ) held
+          WHERE next_at IS NULL OR next_at > ${start}
+        ),
+        merged AS (
+          -- Without named consumers the steps are the line's: runs of one quantity become one interval.
+          SELECT products_id, false AS named, f, coalesce(lead(f) OVER (PARTITION BY products_id ORDER BY f), ${end}) AS t, q
+          FROM (SELECT products_id, f, q, lag(q) OVER (PARTITION BY products_id ORDER BY f) AS before FROM steps WHERE NOT named) runs
+          WHERE before IS DISTINCT FROM q
+          UNION ALL
+          -- With them, the line holds the running sum of every consumer's quantity.
+          SELECT products_id, true, at, lead(at) OVER (PARTITION BY products_id ORDER BY at), level
+          FROM (
+            SELECT products_id, at, level, lag(level) OVER (PARTITION BY products_id ORDER BY at) AS before
+            FROM (
+              SELECT products_id, at, sum(sum(change)) OVER (PARTITION BY products_id ORDER BY at) AS level
+              FROM steps CROSS JOIN LATERAL (VALUES (f, q), (t, -q)) changes(at, change)
+              WHERE named AND q > 0
+              GROUP BY products_id, at
+            ) levels
+          ) sums
+          WHERE before IS DISTINCT FROM level
+        ),
+        consumers AS (
+          -- Each named consumer rated on its own over the same billable time; only the ones that held something are shown.
+          SELECT products_id, array_agg(detail) AS details, array_agg(held) AS quantities
+          FROM (
+            SELECT steps.products_id, detail, ${roundedQuantity(sql`sum(q * ${pieceMs})`, sql`max(q)`, sql`product.proration`)} AS held
+            FROM steps
+            JOIN products product ON product.id = steps.products_id
+            CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
+            WHERE named AND detail IS NOT NULL AND q > 0 AND ${pieceFrom} < ${pieceTo}
+            GROUP BY steps.products_id, detail, product.proration
+          ) rated_consumers
+          WHERE held > 0
+          GROUP BY products_id
+        )
+        SELECT pieces.products_id, sum(q * ms) AS weighted, max(q) AS highest,
+               array_agg(piece_from) AS breakdown_from, array_agg(piece_to) AS breakdown_to, array_agg(q) AS breakdown_quantity,
+               CASE WHEN bool_or(pieces.named) THEN coalesce(consumers.details, '{}') END AS details,
+               CASE WHEN bool_or(pieces.named) THEN coalesce(consumers.quantities, '{}') END AS detail_quantities
+        FROM (
+          SELECT m.products_id, m.named, m.q, ${pieceFrom} AS piece_from, ${pieceTo} AS piece_to, ${pieceMs} AS ms
+          FROM merged m CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
+          WHERE m.q > 0 AND m.t IS NOT NULL AND ${pieceFrom} < ${pieceTo}
+        ) pieces
+        LEFT JOIN consumers ON consumers.products_id = pieces.products_id
+        GROUP BY pieces.products_id, consumers.details, consumers.quantities
+      ) line
+    ),
+    prices AS (
+      SELECT DISTINCT ON (companies_id, products_id) companies_id, products_id, unit_price
+      FROM price_entries
+      WHERE clients_id = ${msp.id} AND layer = 'cost' AND effective_at <= ${start}
+      ORDER BY companies_id, products_id, effective_at DESC, created_at DESC, id DESC
+    ),
+    lines AS (
+      SELECT rated.*, product.name AS product_name, product.kind, product.proration, product.sort_order, product.billing_unit,
+             ${roundedQuantity(sql`weighted`, sql`highest`, sql`product.proration`)} AS quantity,
+             CASE WHEN product.proration = 'price' AND highest > 0
+                  THEN div(200 * price * weighted + ${D} * highest, 2 * ${D} * highest) / 100 ELSE price END AS unit_price
+      FROM rated
+      JOIN products product ON product.id = rated.products_id
+      LEFT JOIN prices own ON own.companies_id = rated.holder AND own.products_id = rated.products_id AND rated.owner = 'company'
+      LEFT JOIN prices msp_wide ON msp_wide.companies_id IS NULL AND msp_wide.products_id = rated.products_id
+      CROSS JOIN LATERAL (SELECT coalesce(own.unit_price, msp_wide.unit_price, 0) AS price) chosen
+    ),
+    inserted AS (
+      INSERT INTO statement_lines (statements_id, owner, clients_id, client_name, products_id, product_name, product_kind, catalog_order, billing_unit,
+                                   quantity, unit_price, amount, breakdown_from, breakdown_to, breakdown_quantity, breakdown_month_ms, details, detail_quantities)
+      SELECT ${month.statementsId}, owner, holder, client_name, products_id, product_name, kind, sort_order, billing_unit,
+             quantity, unit_price, round(unit_price * quantity, 2), breakdown_from, breakdown_to, breakdown_quantity, ${monthMs},
+             details, detail_quantities
+      FROM lines
+      WHERE quantity > 0
+      RETURNING amount
+    )
+    SELECT count(*)::int AS lines, sum(amount)::text AS amount FROM inserted`,
+  );
+  return { lines: result.lines, amount: new Decimal(result.amount ?? 0) };
+}
+
+type SQLText = ReturnType<typeof sql>;
+
+/** Lines of one holder rated in the application (adjustment lines), to be written beside the rated ones. */
+export interface HolderLines {
+  owner: 'company' | 'msp';
+  clientId: number;
+  clientName: string;
+  lines: readonly StatedLine[];
+}
+
+/**
+ * Writes lines rated in the application into a closed statement; answers the sum of their amounts.
+ * `monthMsOf` gives the length of the month a line's breakdown fractions are of.
+ */
+export async function writeStatementLines(executor: Executor, statementsId: number, holders: readonly HolderLines[], monthMsOf: (line: StatementLine) => number): Promise<Decimal> {
+  const rows = holders.flatMap((holder) =>
+    holder.lines.map((line) => ({
+      owner: holder.owner,
+      clients_id: holder.clientId,
+      client_name: holder.clientName,
+      products_id: line.productId,
+      product_name: line.productName,
+      product_kind: line.productKind,
+      catalog_order: line.catalogOrder,
+      billing_unit: line.billingUnit,
+      quantity: line.quantity.toFixed(),
+      unit_price: line.unitPrice.toFixed(),
+      amount: line.avgMonthlyCost.toFixed(),
+      breakdown_from: line.breakdown.map((item) => item.from.toISOString()),
+      breakdown_to: line.breakdown.map((item) => item.to.toISOString()),
+      breakdown_quantity: line.breakdown.map((item) => item.quantity.toFixed()),
+      breakdown_month_ms: monthMsOf(line),
+      details: line.details?.map((consumer) => consumer.detail) ?? null,
+      detail_quantities: line.details?.map((consumer) => consumer.quantity.toFixed()) ?? null,
+      adjusts_month: line.adjusts?.month ?? null,
+      adjusts_product_name: line.adjusts?.productName ?? null,
+      adjusts_billed: line.adjusts?.billed.toFixed() ?? null,
+      adjusts_rerated: line.adjusts?.rerated.toFixed() ?? null,
+      adjusts_previously_adjusted: line.adjusts?.previouslyAdjusted.toFixed() ?? null,
+    })),
+  );
+  if (rows.length === 0) return ZERO;
+  const elements = (column: string, type: string) =>
+    sql.raw(`ARRAY(SELECT value::${type} FROM jsonb_array_elements_text(r.${column}) WITH ORDINALITY e(value, n) ORDER BY n)`);
+  await executor.execute(sql`
+    INSERT INTO statement_lines (statements_id, owner, clients_id, client_name, products_id, product_name, product_kind, catalog_order, billing_unit,
+                                 quantity, unit_price, amount, breakdown_from, breakdown_to, breakdown_quantity, breakdown_month_ms, details, detail_quantities,
+                                 adjusts_month, adjusts_product_name, adjusts_billed, adjusts_rerated, adjusts_previously_adjusted)
+    SELECT ${statementsId}, owner, clients_id, client_name, products_id, product_name, product_kind, catalog_order, billing_unit,
+           quantity, unit_price, amount, ${elements('breakdown_from', 'timestamptz')}, ${elements('breakdown_to', 'timestamptz')},
+           ${elements('breakdown_quantity', 'numeric')}, breakdown_month_ms,
+           CASE WHEN jsonb_typeof(r.details) = 'array' THEN ${elements('details', 'text')} END,
+           CASE WHEN jsonb_typeof(r.detail_quantities) = 'array' THEN ${elements('detail_quantities', 'numeric')} END,
+           adjusts_month, adjusts_product_name, adjusts_billed, adjusts_rerated, adjusts_previously_adjusted
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+      owner text, clients_id bigint, client_name text, products_id integer, product_name text, product_kind text, catalog_order integer, billing_unit text,
+      quantity numeric, unit_price numeric, amount numeric, breakdown_from jsonb, breakdown_to jsonb, breakdown_quantity jsonb, breakdown_month_ms bigint,
+      details jsonb, detail_quantities jsonb, adjusts_month text, adjusts_product_name text, adjusts_billed numeric, adjusts_rerated numeric,
+      adjusts_previously_adjusted numeric)`);
+  return rows.reduce((sum, row) => sum.plus(row.amount), ZERO);
+}
+
+interface LineRow {
+  owner: 'company' | 'msp';
+  clients_id: number;
+  client_name: string;
+  products_id: number;
+  product_name: string;
+  product_kind: ProductKind;
+  catalog_order: number;
+  billing_unit: string | null;
+  quantity: string;
+  unit_price: string;
+  amount: string;
+  breakdown_from: string;
+  breakdown_to: string;
+  breakdown_quantity: string;
+  breakdown_month_ms: number;
+  details: string | null;
+  detail_quantities: string | null;
+  adjusts_month: string | null;
+  adjusts_product_name: string | null;
+  adjusts_billed: string | null;
+  adjusts_rerated: string | null;
+  adjusts_previously_adjusted: string | null;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function lineOf(row: LineRow): StatedLine {
+  // Arrays travel as JSON text (ISO instants, decimals as strings), read alike by both drivers.
+  const from: string[] = JSON.parse(row.breakdown_from);
+  const to: string[] = JSON.parse(row.breakdown_to);
+  const quantities: string[] = JSON.parse(row.breakdown_quantity);
+  const breakdown = from
+    .map((at, index) => {
+      const interval = { from: new Date(at), to: new Date(to[index]), quantity: new Decimal(quantities[index]) };
+      return { ...interval, fraction: breakdownFraction(interval.to.getTime() - interval.from.getTime(), row.breakdown_month_ms) };
+    })
+    .sort((a, b) => a.from.getTime() - b.from.getTime());
+  const line: StatedLine = {
+    productId: row.products_id,
+    productName: row.product_name,
+    productKind: row.product_kind,
+    catalogOrder: row.catalog_order,
+    billingUnit: row.billing_unit,
+    quantity: new Decimal(row.quantity),
+    unitPrice: new Decimal(row.unit_price),
+    avgMonthlyCost: new Decimal(row.amount),
+    breakdown,
+  };
+  if (row.details !== null) {
+    const held: string[] = JSON.parse(row.detail_quantities ?? '[]');
+    line.details = (JSON.parse(row.details) as string[])
+      .map((detail, index) => ({ detail, quantity: new Decimal(held[index]) }))
+      .sort((a, b) => compareText(a.detail, b.detail));
+  }
+  if (row.adjusts_month !== null) {
+    line.adjusts = {
+      month: row.adjusts_month,
+      productName: row.adjusts_product_name ?? row.product_name,
+      billed: new Decimal(row.adjusts_billed ?? 0),
+      rerated: new Decimal(row.adjusts_rerated ?? 0),
+      previouslyAdjusted: new Decimal(row.adjusts_previously_adjusted ?? 0),
+    };
+  }
+  return line;
+}
+
+export type ClosedStatementHeader = Pick<typeof statements.$inferSelect, 'id' | 'clientsId' | 'clientName' | 'taxRate' | 'subTotal' | 'tax' | 'total'>;
+
+/** A closed statement as it was frozen: its lines from statement_lines, its totals from the statement. */
+export async function readClosedStatement(executor: Executor, closed: ClosedStatementHeader): Promise<Statement> {
+  const rows = await queryRows<LineRow>(
+    executor,
+    sql`SELECT owner, clients_id::float8 AS clients_id, client_name, products_id, product_name, product_kind, catalog_order, billing_unit,
+               quantity::text, unit_price::text, amount::text,
+               to_json(breakdown_from)::text AS breakdown_from, to_json(breakdown_to)::text AS breakdown_to,
+               to_json(breakdown_quantity::text[])::text AS breakdown_quantity, breakdown_month_ms::float8 AS breakdown_month_ms,
+               to_json(details)::text AS details, to_json(detail_quantities::text[])::text AS detail_quantities,
+               adjusts_month, adjusts_product_name, adjusts_billed::text, adjusts_rerated::text, adjusts_previously_adjusted::text
+        FROM statement_lines WHERE statements_id = ${closed.id}`,
+  );
+  const companies = new Map<number, CompanyLines & { lines: StatementLine[] }>();
+  const mspLines: StatementLine[] = [];
+  for (const row of rows) {
+    if (row.owner === 'msp') {
+      mspLines.push(lineOf(row));
+      continue;
+    }
+    let company = companies.get(row.clients_id);
+    if (!company) companies.set(row.clients_id, (company = { companyId: row.clients_id, companyName: row.client_name, lines: [] }));
+    company.lines.push(lineOf(row));
+  }
+  const assembled = assembleStatement({
+    companies: [...companies.values()],
+    msp: { companyId: closed.clientsId, companyName: closed.clientName, lines: mspLines },
+    taxRate: new Decimal(closed.taxRate),
+  });
+  // The totals are the ones the close froze (the lines sum to them).
+  return { ...assembled, subTotal: new Decimal(closed.subTotal), tax: new Decimal(closed.tax), total: new Decimal(closed.total) };
+}
+
+/** The adjustment lines of a close, as holders to write. */
+export function adjustmentHolders(msp: ClientRow, adjustments: readonly AdjustmentLines[]): HolderLines[] {
+  return adjustments.flatMap((adjustment) => [
+    ...adjustment.companies.map((company) => ({ owner: 'company' as const, clientId: Number(company.companyId), clientName: company.companyName, lines: company.lines })),
+    ...(adjustment.msp.length ? [{ owner: 'msp' as const, clientId: msp.id, clientName: msp.name, lines: adjustment.msp }] : []),
+  ]);
+}
