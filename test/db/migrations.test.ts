@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, test } from 'node:test';
 import type { Database } from '../../src/db/connection.ts';
 import { migrate, readMigrations, type MigrationFile } from '../../src/db/migrate.ts';
+import { readClosedStatement } from '../../src/services/statements/statement-lines.ts';
 import { closeTemplate, createTestDatabase, engine, type TestDatabase } from '../support/database.ts';
 
 const opened: TestDatabase[] = [];
@@ -118,4 +119,85 @@ test('upgrading past 0012 keeps open seat alerts matching their rule: their subj
     { public_id: 'alt_3', subject: 'SPB' },
     { public_id: 'alt_4', subject: 'SPE_E3:2026-06-05:warning' },
   ]);
+});
+
+test('upgrading past 0013 turns each closed statement body into statement lines that read back as the same statement', async () => {
+  const { db } = await freshDatabase({ migrated: false });
+  const files = readMigrations();
+  const upgrade = files.findIndex((file) => file.name === '0013_statement_lines.sql');
+  assert.ok(upgrade > 0);
+  await migrate(db, files.slice(0, upgrade));
+  const currency = `(SELECT min(id) FROM currencies)`;
+  await rows(db, `INSERT INTO clients (id, kind, name, path, currencies_id, billing_time_zone, created_at, updated_at) VALUES (7, 'msp', 'Best MSP', '/7/', ${currency}, 'America/New_York', now(), now())`);
+  // March 2026 in New York lasts 31 days less the hour lost to DST; February 28 days.
+  const march = { start: '2026-03-01T05:00:00.000Z', end: '2026-04-01T04:00:00.000Z' };
+  const body = {
+    mcItems: [
+      {
+        companyId: 8,
+        companyName: 'Cowboys',
+        total: '13.03',
+        lines: [
+          {
+            productId: 930, productName: 'BreachWatch', productKind: 'addon', catalogOrder: 20, billingUnit: 'user',
+            quantity: '12', unitPrice: '1', avgMonthlyCost: '12',
+            breakdown: [{ from: march.start, to: march.end, quantity: '12', fraction: '1' }],
+            details: [{ detail: 'alice@cowboys.test', quantity: '12' }],
+          },
+          {
+            productId: 930, productName: 'BreachWatch (adjustment 2026-02)', productKind: 'addon', catalogOrder: 20, billingUnit: 'user',
+            quantity: '1', unitPrice: '1.03', avgMonthlyCost: '1.03',
+            breakdown: [{ from: '2026-02-15T05:00:00.000Z', to: '2026-03-01T05:00:00.000Z', quantity: '2', fraction: '0.5' }],
+            adjusts: { month: '2026-02', productName: 'BreachWatch', billed: '10', rerated: '11.03', previouslyAdjusted: '0' },
+          },
+        ],
+      },
+    ],
+    mspItem: {
+      companyId: 7,
+      companyName: 'Best MSP',
+      total: '64',
+      lines: [
+        {
+          productId: 730, productName: 'Dedicated Service', productKind: 'service', catalogOrder: 90, billingUnit: null,
+          quantity: '1', unitPrice: '64', avgMonthlyCost: '64', breakdown: [],
+        },
+      ],
+    },
+    subTotal: '77.03', taxRate: '0.1', tax: '7.7', total: '84.73',
+  };
+  await rows(
+    db,
+    `INSERT INTO statements (clients_id, year, month, currency, period_start, period_end, sub_total, tax, total, body, closed_at)
+     VALUES (7, 2026, 3, 'USD', $1, $2, 77.03, 7.70, 84.73, $3::jsonb, '2026-04-04T04:00:00Z')`,
+    [march.start, march.end, JSON.stringify(body)],
+  );
+  await migrate(db, files);
+
+  const [header] = await rows<{ id: number; client_name: string; tax_rate: string }>(db, 'SELECT id::int AS id, client_name, tax_rate::text AS tax_rate FROM statements');
+  assert.deepEqual([header.client_name, header.tax_rate], ['Best MSP', '0.100000']);
+  const statement = await readClosedStatement(db.orm, { id: header.id, clientsId: 7, clientName: header.client_name, taxRate: header.tax_rate, subTotal: '77.03', tax: '7.70', total: '84.73' });
+  const shown = (value: unknown) => JSON.parse(JSON.stringify(value));
+  assert.deepEqual(shown(statement), {
+    mcItems: [
+      {
+        companyId: 8,
+        companyName: 'Cowboys',
+        total: '13.03',
+        lines: [
+          { ...body.mcItems[0].lines[0], breakdown: [{ ...body.mcItems[0].lines[0].breakdown[0], fraction: '1' }] },
+          body.mcItems[0].lines[1],
+        ],
+      },
+    ],
+    mspItem: body.mspItem,
+    subTotal: '77.03',
+    taxRate: '0.1',
+    tax: '7.7',
+    total: '84.73',
+  });
+  // The adjustment's interval keeps its share of February (14 of 28 days), not of March.
+  assert.equal(statement.mcItems[0].lines[1].breakdown[0].fraction.toFixed(), '0.5');
+  const [{ columns }] = await rows<{ columns: number }>(db, `SELECT count(*)::int AS columns FROM information_schema.columns WHERE table_name = 'statements' AND column_name = 'body'`);
+  assert.equal(columns, 0);
 });

@@ -1,7 +1,8 @@
 -- A closed statement's lines become rows of their own, written by the close in the database itself,
 -- instead of one JSON body per MSP (megabytes for a large MSP, parsed and rewritten at every close).
 -- Each row is frozen: names, kinds and sort keys as they were at close, and the intervals that
--- produced the figures (`breakdown_*`, one array element per interval).
+-- produced the figures (`breakdown_*`, one array element per piece of billable time; pieces that
+-- touch and hold the same quantity are read as one interval).
 CREATE TABLE statement_lines (
   statements_id bigint NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
   owner text NOT NULL CHECK (owner IN ('company', 'msp')),
@@ -70,3 +71,8 @@ CROSS JOIN LATERAL jsonb_array_elements(holder.item->'lines') line;
 ALTER TABLE statements ALTER COLUMN client_name SET NOT NULL;
 ALTER TABLE statements ALTER COLUMN tax_rate SET NOT NULL;
 ALTER TABLE statements DROP COLUMN body;
+
+-- The close (and a draft) reads each holder's ledger per (product, consumer, effective instant), the
+-- latest recorded row first: in this order the index hands the winners over without a sort.
+DROP INDEX quantity_ledger_series;
+CREATE INDEX quantity_ledger_series ON quantity_ledger (clients_id, products_id, detail, effective_at, recorded_at DESC, id DESC) INCLUDE (quantity);

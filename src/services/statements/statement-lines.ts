@@ -34,7 +34,8 @@ export interface MonthToRate {
  * statement; answers the sum of their amounts. The same rules as the domain's `rateLine`:
  * - per (holder, product, consumer) and effective instant the latest recorded row wins (the ledger
  *   keeps quantities at 6 places, as the domain rounds them); a product whose rows name consumers holds their sum;
- * - held intervals, neighbours holding the same quantity merged, are cut to the billable windows;
+ * - held intervals are cut to the billable windows; neighbours holding the same quantity are written
+ *   as they come and read as one interval (`readClosedStatement`), as the domain merges them;
  * - `quantity`: round_half_up(Σ q·ms ÷ month ms, 2) × price; `price`: highest × round_half_up(price ×
  *   Σ q·ms ÷ (month ms × highest), 2); `none`: highest × price; amount round_half_up(unit × quantity, 2).
  * NOTE: HALF_UP of a ÷ b is computed as div(2a + b, 2b) on exact numerics, never through a rounded quotient.
@@ -50,7 +51,7 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
   // One holder's consumer steps become pieces of billable time: [f, t) clipped to each window and to the holder's end.
   const pieceFrom = sql`greatest(f, w.window_from)`;
   const pieceTo = sql`least(t, w.window_to, h.ends)`;
-  const pieceMs = sql`((extract(epoch FROM ${pieceTo}) - extract(epoch FROM ${pieceFrom})) * 1000)`;
+  const pieceMs = sql`(extract(epoch FROM ${pieceTo} - ${pieceFrom}) * 1000)`;
   const roundedQuantity = (weighted: SQLText, highest: SQLText, proration: SQLText) =>
     sql`CASE WHEN ${proration} = 'quantity' THEN div(200 * ${weighted} + ${D}, 2 * ${D}) / 100 ELSE ${highest} END`;
 
@@ -72,9 +73,11 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
           SELECT products_id, detail, greatest(effective_at, ${start}) AS f, least(coalesce(next_at, ${end}), ${end}) AS t, quantity AS q,
                  bool_or(detail IS NOT NULL) OVER (PARTITION BY products_id) AS named
           FROM (
-            SELECT w.*, lead(w.effective_at) OVER (PARTITION BY w.products_id, w.detail ORDER BY w.effective_at) AS next_at
+            SELECT w.products_id, w.detail, w.quantity, date_trunc('milliseconds', w.effective_at) AS effective_at,
+                   date_trunc('milliseconds', lead(w.effective_at) OVER (PARTITION BY w.products_id, w.detail ORDER BY w.effective_at)) AS next_at
             FROM (
-              SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, date_trunc('milliseconds', effective_at) AS effective_at, quantity
+              -- In the order of the ledger's series index, so the winners come without a sort.
+              SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, effective_at, quantity
               FROM quantity_ledger
               WHERE clients_id = h.id AND effective_at < ${end} AND recorded_at < ${month.recordedBefore.toISOString()}::timestamptz
               ORDER BY products_id, detail, effective_at, recorded_at DESC, id DESC
@@ -82,24 +85,18 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
           ) held
           WHERE next_at IS NULL OR next_at > ${start}
         ),
-        merged AS (
-          -- Without named consumers the steps are the line's: runs of one quantity become one interval.
-          SELECT products_id, false AS named, f, coalesce(lead(f) OVER (PARTITION BY products_id ORDER BY f), ${end}) AS t, q
-          FROM (SELECT products_id, f, q, lag(q) OVER (PARTITION BY products_id ORDER BY f) AS before FROM steps WHERE NOT named) runs
-          WHERE before IS DISTINCT FROM q
+        held AS (
+          -- Without named consumers the steps are the line's.
+          SELECT products_id, false AS named, f, t, q FROM steps WHERE NOT named
           UNION ALL
           -- With them, the line holds the running sum of every consumer's quantity.
           SELECT products_id, true, at, lead(at) OVER (PARTITION BY products_id ORDER BY at), level
           FROM (
-            SELECT products_id, at, level, lag(level) OVER (PARTITION BY products_id ORDER BY at) AS before
-            FROM (
-              SELECT products_id, at, sum(sum(change)) OVER (PARTITION BY products_id ORDER BY at) AS level
-              FROM steps CROSS JOIN LATERAL (VALUES (f, q), (t, -q)) changes(at, change)
-              WHERE named AND q > 0
-              GROUP BY products_id, at
-            ) levels
-          ) sums
-          WHERE before IS DISTINCT FROM level
+            SELECT products_id, at, sum(sum(change)) OVER (PARTITION BY products_id ORDER BY at) AS level
+            FROM steps CROSS JOIN LATERAL (VALUES (f, q), (t, -q)) changes(at, change)
+            WHERE named AND q > 0
+            GROUP BY products_id, at
+          ) levels
         ),
         consumers AS (
           -- Each named consumer rated on its own over the same billable time; only the ones that held something are shown.
@@ -115,17 +112,20 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
           WHERE held > 0
           GROUP BY products_id
         )
-        SELECT pieces.products_id, sum(q * ms) AS weighted, max(q) AS highest,
-               array_agg(piece_from) AS breakdown_from, array_agg(piece_to) AS breakdown_to, array_agg(q) AS breakdown_quantity,
-               CASE WHEN bool_or(pieces.named) THEN coalesce(consumers.details, '{}') END AS details,
-               CASE WHEN bool_or(pieces.named) THEN coalesce(consumers.quantities, '{}') END AS detail_quantities
+        SELECT totals.*,
+               CASE WHEN totals.named THEN coalesce(consumers.details, '{}') END AS details,
+               CASE WHEN totals.named THEN coalesce(consumers.quantities, '{}') END AS detail_quantities
         FROM (
-          SELECT m.products_id, m.named, m.q, ${pieceFrom} AS piece_from, ${pieceTo} AS piece_to, ${pieceMs} AS ms
-          FROM merged m CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
-          WHERE m.q > 0 AND m.t IS NOT NULL AND ${pieceFrom} < ${pieceTo}
-        ) pieces
-        LEFT JOIN consumers ON consumers.products_id = pieces.products_id
-        GROUP BY pieces.products_id, consumers.details, consumers.quantities
+          SELECT products_id, bool_or(named) AS named, sum(q * ms) AS weighted, max(q) AS highest,
+                 array_agg(piece_from) AS breakdown_from, array_agg(piece_to) AS breakdown_to, array_agg(q) AS breakdown_quantity
+          FROM (
+            SELECT held.products_id, held.named, q, ${pieceFrom} AS piece_from, ${pieceTo} AS piece_to, ${pieceMs} AS ms
+            FROM held CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
+            WHERE q > 0 AND t IS NOT NULL AND ${pieceFrom} < ${pieceTo}
+          ) pieces
+          GROUP BY products_id
+        ) totals
+        LEFT JOIN consumers ON consumers.products_id = totals.products_id
       ) line
     ),
     prices AS (
@@ -254,12 +254,17 @@ function lineOf(row: LineRow): StatedLine {
   const from: string[] = JSON.parse(row.breakdown_from);
   const to: string[] = JSON.parse(row.breakdown_to);
   const quantities: string[] = JSON.parse(row.breakdown_quantity);
-  const breakdown = from
-    .map((at, index) => {
-      const interval = { from: new Date(at), to: new Date(to[index]), quantity: new Decimal(quantities[index]) };
-      return { ...interval, fraction: breakdownFraction(interval.to.getTime() - interval.from.getTime(), row.breakdown_month_ms) };
-    })
+  const pieces = from
+    .map((at, index) => ({ from: new Date(at), to: new Date(to[index]), quantity: new Decimal(quantities[index]) }))
     .sort((a, b) => a.from.getTime() - b.from.getTime());
+  // Pieces that touch and hold the same quantity are one interval (billable windows never touch).
+  const intervals: typeof pieces = [];
+  for (const piece of pieces) {
+    const last = intervals[intervals.length - 1];
+    if (last && last.to.getTime() === piece.from.getTime() && last.quantity.equals(piece.quantity)) last.to = piece.to;
+    else intervals.push({ ...piece });
+  }
+  const breakdown = intervals.map((interval) => ({ ...interval, fraction: breakdownFraction(interval.to.getTime() - interval.from.getTime(), row.breakdown_month_ms) }));
   const line: StatedLine = {
     productId: row.products_id,
     productName: row.product_name,
