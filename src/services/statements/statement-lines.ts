@@ -30,31 +30,128 @@ export interface MonthToRate {
 }
 
 /**
- * Rates an MSP's month by billing-rules.md §3 and writes its shown lines into statement_lines, in one
- * statement; answers the sum of their amounts. The same rules as the domain's `rateLine`:
+ * Rates an MSP's month by billing-rules.md §3 and writes its shown lines into statement_lines;
+ * answers how many and the sum of their amounts. The same rules as the domain's `rateLine`:
  * - per (holder, product, consumer) and effective instant the latest recorded row wins (the ledger
- *   keeps quantities at 6 places, as the domain rounds them); a product whose rows name consumers holds their sum;
+ *   keeps quantities at 6 places, as the domain rounds them); a product whose rows name consumers
+ *   holds their sum;
  * - held intervals are cut to the billable windows; neighbours holding the same quantity are written
  *   as they come and read as one interval (`readClosedStatement`), as the domain merges them;
  * - `quantity`: round_half_up(Σ q·ms ÷ month ms, 2) × price; `price`: highest × round_half_up(price ×
  *   Σ q·ms ÷ (month ms × highest), 2); `none`: highest × price; amount round_half_up(unit × quantity, 2).
  * NOTE: HALF_UP of a ÷ b is computed as div(2a + b, 2b) on exact numerics, never through a rounded quotient.
+ * Products whose rows name consumers are rated by a second statement, over the few holders that have
+ * such rows, so that the first stays short for everyone else.
  */
 export async function rateMonthIntoLines(executor: Executor, month: MonthToRate): Promise<{ lines: number; amount: Decimal }> {
-  const { msp, period } = month;
-  const monthMs = period.seconds * MILLISECONDS_PER_SECOND;
+  const rating = monthRating(month);
+  const plain = await insertRatedLines(executor, month, rating.plainLines);
+  const named = await insertRatedLines(executor, month, rating.namedLines);
+  return { lines: plain.lines + named.lines, amount: plain.amount.plus(named.amount) };
+}
+
+type SQLText = ReturnType<typeof sql>;
+
+/** The SQL that rates one month: per holder `h` (a row of `holders`), its lines without and with named consumers. */
+function monthRating(month: MonthToRate) {
+  const { period } = month;
   const start = sql`${period.start.toISOString()}::timestamptz`;
   const end = sql`${period.end.toISOString()}::timestamptz`;
-  const windowsFrom = sql`${timestampArray(month.mspWindows.map((window) => window.from))}::timestamptz[]`;
-  const windowsTo = sql`${timestampArray(month.mspWindows.map((window) => window.to))}::timestamptz[]`;
-  const D = sql`${monthMs}::numeric`;
-  // One holder's consumer steps become pieces of billable time: [f, t) clipped to each window and to the holder's end.
+  const windows = sql`unnest(${timestampArray(month.mspWindows.map((window) => window.from))}::timestamptz[], ${timestampArray(month.mspWindows.map((window) => window.to))}::timestamptz[]) w(window_from, window_to)`;
+  // A step [f, t) becomes a piece of billable time: clipped to each window and to the holder's end.
   const pieceFrom = sql`greatest(f, w.window_from)`;
   const pieceTo = sql`least(t, w.window_to, h.ends)`;
-  const pieceMs = sql`(extract(epoch FROM ${pieceTo} - ${pieceFrom}) * 1000)`;
-  const roundedQuantity = (weighted: SQLText, highest: SQLText, proration: SQLText) =>
-    sql`CASE WHEN ${proration} = 'quantity' THEN div(200 * ${weighted} + ${D}, 2 * ${D}) / 100 ELSE ${highest} END`;
+  const piece = sql`${pieceFrom} AS piece_from, ${pieceTo} AS piece_to, (extract(epoch FROM ${pieceTo} - ${pieceFrom}) * 1000) AS ms`;
+  const isPiece = sql`q > 0 AND t IS NOT NULL AND ${pieceFrom} < ${pieceTo}`;
+  const totals = sql`sum(q * ms) AS weighted, max(q) AS highest,
+    array_agg(piece_from) AS breakdown_from, array_agg(piece_to) AS breakdown_to, array_agg(q) AS breakdown_quantity`;
 
+  // What each consumer of holder h held from each effective instant that reaches into the month. One
+  // window over (product; consumer, instant), the order of the ledger's series index: a step holds
+  // until its consumer's next one, and a product names consumers when its first row does (an
+  // unnamed row sorts last).
+  const steps = sql`
+    SELECT products_id, detail, greatest(effective_at, ${start}) AS f, least(coalesce(next_at, ${end}), ${end}) AS t, quantity AS q, named
+    FROM (
+      SELECT w.products_id, w.detail, w.quantity, date_trunc('milliseconds', w.effective_at) AS effective_at,
+             CASE WHEN lead(w.detail) OVER series IS NOT DISTINCT FROM w.detail
+                  THEN date_trunc('milliseconds', lead(w.effective_at) OVER series) END AS next_at,
+             first_value(w.detail IS NOT NULL) OVER series AS named
+      FROM (
+        SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, effective_at, quantity
+        FROM quantity_ledger
+        WHERE clients_id = h.id AND effective_at < ${end} AND recorded_at < ${month.recordedBefore.toISOString()}::timestamptz
+        ORDER BY products_id, detail, effective_at, recorded_at DESC, id DESC
+      ) w
+      WINDOW series AS (PARTITION BY w.products_id ORDER BY w.detail, w.effective_at)
+    ) held
+    WHERE next_at IS NULL OR next_at > ${start}`;
+
+  const plainLines = sql`
+    SELECT h.id AS holder, h.name AS client_name, h.owner, line.*
+    FROM holders h
+    CROSS JOIN LATERAL (
+      SELECT products_id, ${totals}, NULL::text[] AS details, NULL::numeric[] AS detail_quantities
+      FROM (SELECT products_id, q, ${piece} FROM (${steps}) steps CROSS JOIN ${windows} WHERE NOT named AND ${isPiece}) pieces
+      GROUP BY products_id
+    ) line`;
+
+  const namedLines = sql`
+    SELECT h.id AS holder, h.name AS client_name, h.owner, line.*
+    FROM holders h
+    CROSS JOIN LATERAL (
+      WITH steps AS (SELECT * FROM (${steps}) steps WHERE named),
+      held AS (
+        -- The line holds the running sum of every consumer's quantity.
+        SELECT products_id, at AS f, lead(at) OVER (PARTITION BY products_id ORDER BY at) AS t, level AS q
+        FROM (
+          SELECT products_id, at, sum(sum(change)) OVER (PARTITION BY products_id ORDER BY at) AS level
+          FROM steps CROSS JOIN LATERAL (VALUES (f, q), (t, -q)) changes(at, change)
+          WHERE q > 0
+          GROUP BY products_id, at
+        ) levels
+      ),
+      consumers AS (
+        -- Each named consumer rated on its own over the same billable time; only the ones that held something are shown.
+        SELECT products_id, array_agg(detail) AS details, array_agg(held) AS quantities
+        FROM (
+          SELECT pieces.products_id, detail, ${roundedQuantity(month, sql`sum(q * ms)`, sql`max(q)`, sql`product.proration`)} AS held
+          FROM (SELECT products_id, detail, q, ${piece} FROM steps CROSS JOIN ${windows} WHERE detail IS NOT NULL AND ${isPiece}) pieces
+          JOIN products product ON product.id = pieces.products_id
+          GROUP BY pieces.products_id, detail, product.proration
+        ) rated_consumers
+        WHERE held > 0
+        GROUP BY products_id
+      )
+      SELECT totals.*, coalesce(consumers.details, '{}') AS details, coalesce(consumers.quantities, '{}') AS detail_quantities
+      FROM (
+        SELECT products_id, ${totals}
+        FROM (SELECT products_id, q, ${piece} FROM held CROSS JOIN ${windows} WHERE ${isPiece}) pieces
+        GROUP BY products_id
+      ) totals
+      LEFT JOIN consumers ON consumers.products_id = totals.products_id
+    ) line
+    -- Only holders with named rows (a partial index finds them).
+    WHERE EXISTS (SELECT 1 FROM quantity_ledger named WHERE named.clients_id = h.id AND named.detail IS NOT NULL)`;
+
+  return { plainLines, namedLines };
+}
+
+/** CASE by proration: the line's quantity from Σ q·ms and the highest quantity held. */
+function roundedQuantity(month: MonthToRate, weighted: SQLText, highest: SQLText, proration: SQLText): SQLText {
+  const D = sql`${month.period.seconds * MILLISECONDS_PER_SECOND}::numeric`;
+  return sql`CASE WHEN ${proration} = 'quantity' THEN div(200 * ${weighted} + ${D}, 2 * ${D}) / 100 ELSE ${highest} END`;
+}
+
+/**
+ * Prices rated lines (holder, products_id, weighted, highest, breakdown arrays, details) from the MSP's
+ * cost price book (a company's own price first) and inserts the shown ones.
+ */
+async function insertRatedLines(executor: Executor, month: MonthToRate, rated: SQLText): Promise<{ lines: number; amount: Decimal }> {
+  const { msp, period } = month;
+  const monthMs = period.seconds * MILLISECONDS_PER_SECOND;
+  const D = sql`${monthMs}::numeric`;
+  const end = sql`${period.end.toISOString()}::timestamptz`;
   const [result] = await queryRows<{ lines: number; amount: string | null }>(
     executor,
     sql`
@@ -64,79 +161,16 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
       SELECT id, name, 'company', least(${end}, date_trunc('milliseconds', deleted_at), date_trunc('milliseconds', archived_at))
       FROM clients WHERE resellers_id = ${msp.id} AND kind = 'company'
     ),
-    rated AS (
-      SELECT h.id AS holder, h.name AS client_name, h.owner, line.*
-      FROM holders h
-      CROSS JOIN LATERAL (
-        WITH steps AS (
-          -- What each consumer held from each effective instant that reaches into the month.
-          SELECT products_id, detail, greatest(effective_at, ${start}) AS f, least(coalesce(next_at, ${end}), ${end}) AS t, quantity AS q,
-                 bool_or(detail IS NOT NULL) OVER (PARTITION BY products_id) AS named
-          FROM (
-            SELECT w.products_id, w.detail, w.quantity, date_trunc('milliseconds', w.effective_at) AS effective_at,
-                   date_trunc('milliseconds', lead(w.effective_at) OVER (PARTITION BY w.products_id, w.detail ORDER BY w.effective_at)) AS next_at
-            FROM (
-              -- In the order of the ledger's series index, so the winners come without a sort.
-              SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, effective_at, quantity
-              FROM quantity_ledger
-              WHERE clients_id = h.id AND effective_at < ${end} AND recorded_at < ${month.recordedBefore.toISOString()}::timestamptz
-              ORDER BY products_id, detail, effective_at, recorded_at DESC, id DESC
-            ) w
-          ) held
-          WHERE next_at IS NULL OR next_at > ${start}
-        ),
-        held AS (
-          -- Without named consumers the steps are the line's.
-          SELECT products_id, false AS named, f, t, q FROM steps WHERE NOT named
-          UNION ALL
-          -- With them, the line holds the running sum of every consumer's quantity.
-          SELECT products_id, true, at, lead(at) OVER (PARTITION BY products_id ORDER BY at), level
-          FROM (
-            SELECT products_id, at, sum(sum(change)) OVER (PARTITION BY products_id ORDER BY at) AS level
-            FROM steps CROSS JOIN LATERAL (VALUES (f, q), (t, -q)) changes(at, change)
-            WHERE named AND q > 0
-            GROUP BY products_id, at
-          ) levels
-        ),
-        consumers AS (
-          -- Each named consumer rated on its own over the same billable time; only the ones that held something are shown.
-          SELECT products_id, array_agg(detail) AS details, array_agg(held) AS quantities
-          FROM (
-            SELECT steps.products_id, detail, ${roundedQuantity(sql`sum(q * ${pieceMs})`, sql`max(q)`, sql`product.proration`)} AS held
-            FROM steps
-            JOIN products product ON product.id = steps.products_id
-            CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
-            WHERE named AND detail IS NOT NULL AND q > 0 AND ${pieceFrom} < ${pieceTo}
-            GROUP BY steps.products_id, detail, product.proration
-          ) rated_consumers
-          WHERE held > 0
-          GROUP BY products_id
-        )
-        SELECT totals.*,
-               CASE WHEN totals.named THEN coalesce(consumers.details, '{}') END AS details,
-               CASE WHEN totals.named THEN coalesce(consumers.quantities, '{}') END AS detail_quantities
-        FROM (
-          SELECT products_id, bool_or(named) AS named, sum(q * ms) AS weighted, max(q) AS highest,
-                 array_agg(piece_from) AS breakdown_from, array_agg(piece_to) AS breakdown_to, array_agg(q) AS breakdown_quantity
-          FROM (
-            SELECT held.products_id, held.named, q, ${pieceFrom} AS piece_from, ${pieceTo} AS piece_to, ${pieceMs} AS ms
-            FROM held CROSS JOIN unnest(${windowsFrom}, ${windowsTo}) w(window_from, window_to)
-            WHERE q > 0 AND t IS NOT NULL AND ${pieceFrom} < ${pieceTo}
-          ) pieces
-          GROUP BY products_id
-        ) totals
-        LEFT JOIN consumers ON consumers.products_id = totals.products_id
-      ) line
-    ),
+    rated AS (${rated}),
     prices AS (
       SELECT DISTINCT ON (companies_id, products_id) companies_id, products_id, unit_price
       FROM price_entries
-      WHERE clients_id = ${msp.id} AND layer = 'cost' AND effective_at <= ${start}
+      WHERE clients_id = ${msp.id} AND layer = 'cost' AND effective_at <= ${period.start.toISOString()}::timestamptz
       ORDER BY companies_id, products_id, effective_at DESC, created_at DESC, id DESC
     ),
     lines AS (
-      SELECT rated.*, product.name AS product_name, product.kind, product.proration, product.sort_order, product.billing_unit,
-             ${roundedQuantity(sql`weighted`, sql`highest`, sql`product.proration`)} AS quantity,
+      SELECT rated.*, product.name AS product_name, product.kind, product.sort_order, product.billing_unit,
+             ${roundedQuantity(month, sql`weighted`, sql`highest`, sql`product.proration`)} AS quantity,
              CASE WHEN product.proration = 'price' AND highest > 0
                   THEN div(200 * price * weighted + ${D} * highest, 2 * ${D} * highest) / 100 ELSE price END AS unit_price
       FROM rated
@@ -160,7 +194,7 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
   return { lines: result.lines, amount: new Decimal(result.amount ?? 0) };
 }
 
-type SQLText = ReturnType<typeof sql>;
+
 
 /** Lines of one holder rated in the application (adjustment lines), to be written beside the rated ones. */
 export interface HolderLines {
