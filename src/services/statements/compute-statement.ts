@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import { queryRows, type Executor } from '../../db/connection.ts';
-import { accountStatusHistory, clients, priceEntries, products, quantityLedger, statements } from '../../db/schema.ts';
+import { accountStatusHistory, priceEntries, products, statements } from '../../db/schema.ts';
 import { billingPeriod, monthLabel, type BillingPeriod } from '../../domain/billing-period.ts';
 import { activeWindows, intersectWindowLists, sumConsumerLedgers, type LedgerEntry, type LedgerView, type TimeWindow } from '../../domain/ledger.ts';
 import { isBillableStatus, type AccountStatus } from '../../domain/lifecycle.ts';
@@ -285,19 +285,20 @@ export async function lateAdjustments(executor: Executor, msp: ClientRow, period
     .orderBy(asc(statements.year), asc(statements.month));
   const adjustments: AdjustmentLines[] = [];
   for (const [index, closed] of closedBefore.entries()) {
-    const [late] = await executor
-      .select({ found: sql<number>`1` })
-      .from(quantityLedger)
-      .innerJoin(clients, eq(clients.id, quantityLedger.clientsId))
-      .where(
-        and(
-          or(eq(clients.id, msp.id), eq(clients.resellersId, msp.id)),
-          gt(quantityLedger.recordedAt, closed.closedAt),
-          lt(quantityLedger.effectiveAt, closed.periodEnd),
-          recordedBefore ? lt(quantityLedger.recordedAt, recordedBefore) : undefined,
-        ),
-      )
-      .limit(1);
+    // Holder by holder through the ledger's series index (it carries both instants), so the check
+    // reads this MSP's rows only, however large the rest of the ledger.
+    const [late] = await queryRows<{ found: number }>(
+      executor,
+      sql`SELECT 1 AS found FROM clients holder
+          WHERE (holder.id = ${msp.id} OR holder.resellers_id = ${msp.id})
+            AND EXISTS (
+              SELECT 1 FROM quantity_ledger row
+              WHERE row.clients_id = holder.id
+                AND row.recorded_at > ${closed.closedAt.toISOString()}::timestamptz
+                AND row.effective_at < ${closed.periodEnd.toISOString()}::timestamptz
+                ${recordedBefore ? sql`AND row.recorded_at < ${recordedBefore.toISOString()}::timestamptz` : sql``})
+          LIMIT 1`,
+    );
     if (!late) continue;
     // Closed statements (thousands of lines for a large MSP) are read only for months that need re-rating.
     const previous: AdjustmentLines = { companies: [], msp: [] };

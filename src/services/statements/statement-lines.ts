@@ -30,8 +30,8 @@ export interface MonthToRate {
 }
 
 /**
- * Rates an MSP's month by billing-rules.md §3 and writes its shown lines into statement_lines;
- * answers how many and the sum of their amounts. The same rules as the domain's `rateLine`:
+ * Rates an MSP's month by billing-rules.md §3 and writes its shown lines into statement_lines, inside
+ * the close's transaction; answers how many and the sum of their amounts. The same rules as the domain's `rateLine`:
  * - per (holder, product, consumer) and effective instant the latest recorded row wins (the ledger
  *   keeps quantities at 6 places, as the domain rounds them); a product whose rows name consumers
  *   holds their sum;
@@ -45,6 +45,9 @@ export interface MonthToRate {
  */
 export async function rateMonthIntoLines(executor: Executor, month: MonthToRate): Promise<{ lines: number; amount: Decimal }> {
   const rating = monthRating(month);
+  // NOTE: the planner prices the per-holder loop far above jit_above_cost; compiling it took longer
+  // than the whole rating (0.6 s for 10,000 companies) and saves nothing on loops this short.
+  await executor.execute(sql`SET LOCAL jit = off`);
   const plain = await insertRatedLines(executor, month, rating.plainLines);
   const named = await insertRatedLines(executor, month, rating.namedLines);
   return { lines: plain.lines + named.lines, amount: plain.amount.plus(named.amount) };
