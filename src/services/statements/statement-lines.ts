@@ -171,16 +171,21 @@ async function insertRatedLines(executor: Executor, month: MonthToRate, rated: S
       WHERE clients_id = ${msp.id} AND layer = 'cost' AND effective_at <= ${period.start.toISOString()}::timestamptz
       ORDER BY companies_id, products_id, effective_at DESC, created_at DESC, id DESC
     ),
+    -- The catalog with each product's MSP-wide price; a company's own price, where one exists, comes first.
+    catalog AS MATERIALIZED (
+      SELECT product.id, product.name, product.kind, product.proration, product.sort_order, product.billing_unit, coalesce(msp_wide.unit_price, 0) AS list_price
+      FROM products product LEFT JOIN prices msp_wide ON msp_wide.companies_id IS NULL AND msp_wide.products_id = product.id
+    ),
+    company_prices AS (SELECT * FROM prices WHERE companies_id IS NOT NULL),
     lines AS (
       SELECT rated.*, product.name AS product_name, product.kind, product.sort_order, product.billing_unit,
              ${roundedQuantity(month, sql`weighted`, sql`highest`, sql`product.proration`)} AS quantity,
              CASE WHEN product.proration = 'price' AND highest > 0
                   THEN div(200 * price * weighted + ${D} * highest, 2 * ${D} * highest) / 100 ELSE price END AS unit_price
       FROM rated
-      JOIN products product ON product.id = rated.products_id
-      LEFT JOIN prices own ON own.companies_id = rated.holder AND own.products_id = rated.products_id AND rated.owner = 'company'
-      LEFT JOIN prices msp_wide ON msp_wide.companies_id IS NULL AND msp_wide.products_id = rated.products_id
-      CROSS JOIN LATERAL (SELECT coalesce(own.unit_price, msp_wide.unit_price, 0) AS price) chosen
+      JOIN catalog product ON product.id = rated.products_id
+      LEFT JOIN company_prices own ON own.companies_id = rated.holder AND own.products_id = rated.products_id AND rated.owner = 'company'
+      CROSS JOIN LATERAL (SELECT coalesce(own.unit_price, product.list_price) AS price) chosen
     ),
     inserted AS (
       INSERT INTO statement_lines (statements_id, owner, clients_id, client_name, products_id, product_name, product_kind, catalog_order, billing_unit,
