@@ -76,17 +76,17 @@ function monthRating(month: MonthToRate) {
   const steps = sql`
     SELECT products_id, detail, greatest(effective_at, ${start}) AS f, least(coalesce(next_at, ${end}), ${end}) AS t, quantity AS q, named
     FROM (
-      SELECT w.products_id, w.detail, w.quantity, date_trunc('milliseconds', w.effective_at) AS effective_at,
-             CASE WHEN lead(w.detail) OVER series IS NOT DISTINCT FROM w.detail
-                  THEN date_trunc('milliseconds', lead(w.effective_at) OVER series) END AS next_at,
-             first_value(w.detail IS NOT NULL) OVER series AS named
+      SELECT winners.products_id, winners.detail, winners.quantity, date_trunc('milliseconds', winners.effective_at) AS effective_at,
+             CASE WHEN lead(winners.detail) OVER series IS NOT DISTINCT FROM winners.detail
+                  THEN date_trunc('milliseconds', lead(winners.effective_at) OVER series) END AS next_at,
+             first_value(winners.detail IS NOT NULL) OVER series AS named
       FROM (
         SELECT DISTINCT ON (products_id, detail, effective_at) products_id, detail, effective_at, quantity
         FROM quantity_ledger
         WHERE clients_id = h.id AND effective_at < ${end} AND recorded_at < ${month.recordedBefore.toISOString()}::timestamptz
         ORDER BY products_id, detail, effective_at, recorded_at DESC, id DESC
-      ) w
-      WINDOW series AS (PARTITION BY w.products_id ORDER BY w.detail, w.effective_at)
+      ) winners
+      WINDOW series AS (PARTITION BY winners.products_id ORDER BY winners.detail, winners.effective_at)
     ) held
     WHERE next_at IS NULL OR next_at > ${start}`;
 
