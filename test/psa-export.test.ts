@@ -58,3 +58,34 @@ test('the PSA export agrees with the statement line by line, and its margin is s
   const autotask = await api.call('psa.export', { clients_id: msp.id, year: 2026, month: 3, format: 'autotask-adjustments' });
   assert.equal(autotask.content.trim().split('\n').length, 3);
 });
+
+test('a closed month exports as it was billed: a late change or a later sell price moves neither the export nor the reconciliation', async () => {
+  const api = await startTestApp();
+  api.clock.set('2026-03-01T00:00:00Z');
+  await api.call('catalog.products.create', { id: 930, name: 'BreachWatch', kind: 'addon', usage_unit: 'licenses', billing_unit: 'user' });
+  const distributor = await api.call('clients.create', { kind: 'distributor', name: 'Northwind' });
+  const msp = await api.call('clients.create', { kind: 'msp', name: 'Best MSP', resellers_id: distributor.id });
+  const cowboys = await api.call('clients.create', { kind: 'company', name: 'Cowboys', resellers_id: msp.id });
+  const price = (layer: string, unit_price: string) =>
+    api.call('billing.price_books.create', { layer, clients_id: msp.id, products_id: 930, unit_price, effective_at: '2026-01-01T00:00:00Z' });
+  await price('cost', '1');
+  await price('sell', '2');
+  await api.call('billing.quantities.set', { clients_id: cowboys.id, products_id: 930, quantity: 10, effective_at: '2026-03-01T00:00:00Z' });
+
+  api.clock.set('2026-04-04T00:00:00Z');
+  await api.call('billing.statements.close', { clients_id: msp.id, year: 2026, month: 3 });
+  const march = { clients_id: msp.id, year: 2026, month: 3 };
+  const exported = await api.call('psa.export', { ...march, format: 'csv' });
+  const reconciled = await api.call('psa.reconciliation.search', march);
+  assert.deepEqual(exported.totals, { extended_price: '20.00', extended_cost: '10.00', margin: '10.00' });
+
+  // Recorded after the close: Cowboys held 12 from 16 March, and the sell price became 3.
+  api.clock.set('2026-04-10T00:00:00Z');
+  await api.call('billing.quantities.set', { clients_id: cowboys.id, products_id: 930, quantity: 12, effective_at: '2026-03-16T00:00:00Z' });
+  await price('sell', '3');
+  assert.deepEqual(await api.call('psa.export', { ...march, format: 'csv' }), exported);
+  assert.deepEqual(await api.call('psa.reconciliation.search', march), reconciled);
+  // April, still open, carries March's correction and today's prices.
+  const april = await api.call('psa.export', { clients_id: msp.id, year: 2026, month: 4, format: 'csv' });
+  assert.deepEqual(april.totals, { extended_price: '36.00', extended_cost: '12.00', margin: '24.00' });
+});

@@ -8,7 +8,7 @@ import type { CompanyStatement, StatementLine } from '../../domain/statement.ts'
 import type { Context } from '../context.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
 import { loadClientInScope } from '../scope.ts';
-import { computeStatement } from '../statements/compute-statement.ts';
+import { billedStatement } from '../statements/billed-statement.ts';
 
 export type ExportFormat = 'csv' | 'connectwise-additions' | 'autotask-adjustments';
 
@@ -108,8 +108,8 @@ export async function psaExport(ctx: Context, input: { clients_id: number; year:
   const msp = await loadClientInScope(ctx.db.orm, ctx, input.clients_id);
   if (msp.kind !== 'msp') throw invalid('PSA exports belong to MSPs: clients_id must be an MSP');
   const [cost, sell] = await Promise.all([
-    computeStatement(ctx.db.orm, msp, input.year, input.month),
-    computeStatement(ctx.db.orm, msp, input.year, input.month, { layer: 'sell' }),
+    billedStatement(ctx.db.orm, msp, input.year, input.month, 'cost'),
+    billedStatement(ctx.db.orm, msp, input.year, input.month, 'sell'),
   ]);
   const sellLines = indexLines(sell.statement.mcItems);
   const productIds = [...new Set(cost.statement.mcItems.flatMap((holder) => holder.lines.map((line) => line.productId)))];

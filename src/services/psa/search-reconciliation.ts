@@ -6,7 +6,7 @@ import type { StatementLine } from '../../domain/statement.ts';
 import type { Context } from '../context.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
 import { loadClientInScope } from '../scope.ts';
-import { computeStatement } from '../statements/compute-statement.ts';
+import { billedStatement } from '../statements/billed-statement.ts';
 
 const ZERO = new Decimal(0);
 
@@ -19,8 +19,8 @@ export async function searchReconciliation(ctx: Context, input: { clients_id: nu
   const msp = await loadClientInScope(ctx.db.orm, ctx, input.clients_id);
   if (msp.kind !== 'msp') throw invalid('clients_id must be an MSP');
   const [cost, sell, billed, companies] = await Promise.all([
-    computeStatement(ctx.db.orm, msp, input.year, input.month),
-    computeStatement(ctx.db.orm, msp, input.year, input.month, { layer: 'sell' }),
+    billedStatement(ctx.db.orm, msp, input.year, input.month, 'cost'),
+    billedStatement(ctx.db.orm, msp, input.year, input.month, 'sell'),
     ctx.db.orm
       .select()
       .from(psaReconciliation)
