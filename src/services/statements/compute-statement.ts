@@ -316,12 +316,14 @@ export async function lateAdjustments(executor: Executor, msp: ClientRow, period
 /**
  * Computes an MSP's statement for a month from the ledger and the cost price book (billing-rules.md §3),
  * with adjustment lines for late changes to earlier closed months; optionally as the ledger stood at
- * an instant (a close). Reads only.
+ * an instant (a close), or at sell prices (without adjustments). Reads only.
  */
 export async function computeStatement(executor: Executor, msp: ClientRow, year: number, month: number, options: RatingOptions = {}): Promise<ComputedStatement> {
   const period = billingPeriod(year, month, msp.billingTimeZone);
   const rated = await rateMonth(executor, msp, period, options);
-  for (const adjustment of await lateAdjustments(executor, msp, period, options.recordedBefore)) {
+  // Adjustments correct what the distributor billed (the cost statement); the sell layer prices the month's own lines.
+  const adjustments = options.layer === 'sell' ? [] : await lateAdjustments(executor, msp, period, options.recordedBefore);
+  for (const adjustment of adjustments) {
     rated.companies.push(...adjustment.companies);
     rated.mspLines.push(...adjustment.msp);
   }
