@@ -72,14 +72,16 @@ export function heldIntervals(entries: readonly LedgerEntry[], window: TimeWindo
     const from = Math.max(step.at, periodFrom);
     const to = Math.min(index + 1 < steps.length ? steps[index + 1].at : Infinity, periodTo);
     if (from >= to || step.quantity.isZero()) return;
-    const previous = intervals[intervals.length - 1];
-    if (previous && previous.to.getTime() === from && previous.quantity.equals(step.quantity)) {
-      previous.to = new Date(to);
-    } else {
-      intervals.push({ from: new Date(from), to: new Date(to), quantity: step.quantity });
-    }
+    appendHeld(intervals, { from: new Date(from), to: new Date(to), quantity: step.quantity });
   });
   return intervals;
+}
+
+/** Appends a held interval to a list in time order; one that starts where the last ends, holding the same quantity, extends it. */
+export function appendHeld(intervals: HeldInterval[], interval: HeldInterval): void {
+  const previous = intervals[intervals.length - 1];
+  if (previous && previous.to.getTime() === interval.from.getTime() && previous.quantity.equals(interval.quantity)) previous.to = interval.to;
+  else intervals.push(interval);
 }
 
 /** What was held at one instant (0 when nothing): rows 5 from Mar 10 and 0 from Mar 20 → `quantityAt(rows, Mar 15)` → 5. */

@@ -111,7 +111,8 @@ export function compareLines(a: StatementLine, b: StatementLine): number {
   return aMonth < bMonth ? -1 : aMonth > bMonth ? 1 : 0;
 }
 
-function compareText(a: string, b: string): number {
+/** Plain code-unit order, the same under every ICU build and locale: "B" < "a". */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -18,6 +18,16 @@ async function freshDatabase(options: { migrated: boolean }): Promise<TestDataba
   return database;
 }
 
+/** A database migrated up to, not including, the named migration; `files` are all of them, to finish the upgrade. */
+async function databaseBefore(name: string): Promise<{ db: Database; files: MigrationFile[] }> {
+  const { db } = await freshDatabase({ migrated: false });
+  const files = readMigrations();
+  const upgrade = files.findIndex((file) => file.name === name);
+  assert.ok(upgrade > 0, `${name} is one of the migrations`);
+  await migrate(db, files.slice(0, upgrade));
+  return { db, files };
+}
+
 const rows = <Row>(db: Database, text: string, params?: unknown[]) => db.withConnection((connection) => connection.query<Row>(text, params));
 
 function migrationFile(name: string, sql: string): MigrationFile {
@@ -99,11 +109,7 @@ test(
 );
 
 test('upgrading past 0012 keeps open seat alerts matching their rule: their subjects name the change', async () => {
-  const { db } = await freshDatabase({ migrated: false });
-  const files = readMigrations();
-  const upgrade = files.findIndex((file) => file.name === '0012_seat_alert_subjects.sql');
-  assert.ok(upgrade > 0);
-  await migrate(db, files.slice(0, upgrade));
+  const { db, files } = await databaseBefore('0012_seat_alert_subjects.sql');
   await rows(db, `INSERT INTO clients (id, kind, name, path, currencies_id, created_at, updated_at) VALUES (7, 'msp', 'Best MSP', '/7/', (SELECT min(id) FROM currencies), now(), now())`);
   const alert = (publicId: string, type: string, subject: string, status: string, data: object) =>
     rows(db, `INSERT INTO alerts (public_id, clients_id, type, subject, severity, title, message, status, data, created_at, updated_at) VALUES ($1, 7, $2, $3, 'info', 't', 'm', $4, $5::jsonb, now(), now())`, [publicId, type, subject, status, JSON.stringify(data)]);
@@ -122,11 +128,7 @@ test('upgrading past 0012 keeps open seat alerts matching their rule: their subj
 });
 
 test('upgrading past 0013 turns each closed statement body into statement lines that read back as the same statement', async () => {
-  const { db } = await freshDatabase({ migrated: false });
-  const files = readMigrations();
-  const upgrade = files.findIndex((file) => file.name === '0013_statement_lines.sql');
-  assert.ok(upgrade > 0);
-  await migrate(db, files.slice(0, upgrade));
+  const { db, files } = await databaseBefore('0013_statement_lines.sql');
   const currency = `(SELECT min(id) FROM currencies)`;
   await rows(db, `INSERT INTO clients (id, kind, name, path, currencies_id, billing_time_zone, created_at, updated_at) VALUES (7, 'msp', 'Best MSP', '/7/', ${currency}, 'America/New_York', now(), now())`);
   // March 2026 in New York lasts 31 days less the hour lost to DST; February 28 days.

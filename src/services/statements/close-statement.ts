@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Executor } from '../../db/connection.ts';
 import { enqueueJob } from '../../db/jobs.ts';
 import { auditLog, clients, statements } from '../../db/schema.ts';
-import { closeTime, followingPeriod, billingPeriod, monthLabel } from '../../domain/billing-period.ts';
+import { closeTime, followingPeriod, billingPeriod } from '../../domain/billing-period.ts';
 import { roundMoney } from '../../domain/money.ts';
 import { currencyCodeOf } from '../hierarchy/client-record.ts';
 import type { ClientRow } from '../scope.ts';
@@ -54,8 +54,10 @@ export async function closeMspMonth(executor: Executor, msp: ClientRow, year: nu
   const recordedBefore = new Date(now.getTime() + 1);
   const rated = await rateMonthIntoLines(executor, { statementsId: opened.id, msp, period, mspWindows: await mspBillableWindows(executor, msp, period), recordedBefore });
   const adjustments = await lateAdjustments(executor, msp, period, recordedBefore);
+  // An adjustment line's breakdown is of the month it adjusts.
   const adjusted = await writeStatementLines(executor, opened.id, adjustmentHolders(msp, adjustments), (line) => {
-    const [adjustedYear, adjustedMonth] = (line.adjusts?.month ?? monthLabel(year, month)).split('-').map(Number);
+    if (!line.adjusts) return period.seconds * 1000;
+    const [adjustedYear, adjustedMonth] = line.adjusts.month.split('-').map(Number);
     return billingPeriod(adjustedYear, adjustedMonth, msp.billingTimeZone).seconds * 1000;
   });
   const subTotal = rated.amount.plus(adjusted);

@@ -9,6 +9,7 @@ import { ZERO } from '../../domain/money.ts';
 import {
   adjustmentLines,
   assembleStatement,
+  compareText,
   priceForMonth,
   rateLine,
   type AdjustmentLines,
@@ -211,7 +212,7 @@ async function rateMonth(executor: Executor, msp: ClientRow, period: BillingPeri
         line.details = named
           .map(([detail, entries]) => ({ detail, quantity: rateLine({ product, entries, period, billableWindows, price, view }).quantity }))
           .filter((consumer) => consumer.quantity.gt(0))
-          .sort((a, b) => (a.detail < b.detail ? -1 : a.detail > b.detail ? 1 : 0));
+          .sort((a, b) => compareText(a.detail, b.detail));
       }
       const list = linesOf.get(clientId) ?? [];
       list.push(line);
@@ -284,6 +285,12 @@ export async function lateAdjustments(executor: Executor, msp: ClientRow, period
     )
     .orderBy(asc(statements.year), asc(statements.month));
   const adjustments: AdjustmentLines[] = [];
+  // Each frozen statement is read once, however many late months look back at it.
+  const frozen = new Map<number, Promise<Statement>>();
+  const readFrozen = (closed: (typeof closedBefore)[number]) => {
+    if (!frozen.has(closed.id)) frozen.set(closed.id, readClosedStatement(executor, closed));
+    return frozen.get(closed.id)!;
+  };
   for (const [index, closed] of closedBefore.entries()) {
     // Holder by holder through the ledger's series index (it carries both instants), so the check
     // reads this MSP's rows only, however large the rest of the ledger.
@@ -303,12 +310,12 @@ export async function lateAdjustments(executor: Executor, msp: ClientRow, period
     // Closed statements (thousands of lines for a large MSP) are read only for months that need re-rating.
     const previous: AdjustmentLines = { companies: [], msp: [] };
     for (const later of closedBefore.slice(index + 1)) {
-      const frozen = await readClosedStatement(executor, later);
-      previous.companies.push(...frozen.mcItems);
-      previous.msp.push(...(frozen.mspItem?.lines ?? []));
+      const laterStatement = await readFrozen(later);
+      previous.companies.push(...laterStatement.mcItems);
+      previous.msp.push(...(laterStatement.mspItem?.lines ?? []));
     }
     const rerated = await rerateClosedMonth(executor, msp, closed, recordedBefore);
-    adjustments.push(adjustmentLines({ month: monthLabel(closed.year, closed.month), billed: await readClosedStatement(executor, closed), rerated, previous }));
+    adjustments.push(adjustmentLines({ month: monthLabel(closed.year, closed.month), billed: await readFrozen(closed), rerated, previous }));
   }
   return adjustments;
 }

@@ -1,12 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { Decimal } from 'decimal.js';
 import { queryRows, type Executor } from '../../db/connection.ts';
 import type { statements } from '../../db/schema.ts';
 import type { BillingPeriod } from '../../domain/billing-period.ts';
-import type { TimeWindow } from '../../domain/ledger.ts';
+import { appendHeld, type HeldInterval, type TimeWindow } from '../../domain/ledger.ts';
 import { ZERO } from '../../domain/money.ts';
 import { breakdownFraction } from '../../domain/proration.ts';
-import { assembleStatement, type AdjustmentLines, type CompanyLines, type ProductKind, type Statement, type StatementLine } from '../../domain/statement.ts';
+import { assembleStatement, compareText, type AdjustmentLines, type CompanyLines, type ProductKind, type Statement, type StatementLine } from '../../domain/statement.ts';
 import type { ClientRow } from '../scope.ts';
 import type { StatedLine } from './compute-statement.ts';
 
@@ -52,8 +52,6 @@ export async function rateMonthIntoLines(executor: Executor, month: MonthToRate)
   const named = await insertRatedLines(executor, month, rating.namedLines);
   return { lines: plain.lines + named.lines, amount: plain.amount.plus(named.amount) };
 }
-
-type SQLText = ReturnType<typeof sql>;
 
 /** The SQL that rates one month: per holder `h` (a row of `holders`), its lines without and with named consumers. */
 function monthRating(month: MonthToRate) {
@@ -141,7 +139,7 @@ function monthRating(month: MonthToRate) {
 }
 
 /** CASE by proration: the line's quantity from Σ q·ms and the highest quantity held. */
-function roundedQuantity(month: MonthToRate, weighted: SQLText, highest: SQLText, proration: SQLText): SQLText {
+function roundedQuantity(month: MonthToRate, weighted: SQL, highest: SQL, proration: SQL): SQL {
   const D = sql`${month.period.seconds * MILLISECONDS_PER_SECOND}::numeric`;
   return sql`CASE WHEN ${proration} = 'quantity' THEN div(200 * ${weighted} + ${D}, 2 * ${D}) / 100 ELSE ${highest} END`;
 }
@@ -150,7 +148,7 @@ function roundedQuantity(month: MonthToRate, weighted: SQLText, highest: SQLText
  * Prices rated lines (holder, products_id, weighted, highest, breakdown arrays, details) from the MSP's
  * cost price book (a company's own price first) and inserts the shown ones.
  */
-async function insertRatedLines(executor: Executor, month: MonthToRate, rated: SQLText): Promise<{ lines: number; amount: Decimal }> {
+async function insertRatedLines(executor: Executor, month: MonthToRate, rated: SQL): Promise<{ lines: number; amount: Decimal }> {
   const { msp, period } = month;
   const monthMs = period.seconds * MILLISECONDS_PER_SECOND;
   const D = sql`${monthMs}::numeric`;
@@ -201,8 +199,6 @@ async function insertRatedLines(executor: Executor, month: MonthToRate, rated: S
   );
   return { lines: result.lines, amount: new Decimal(result.amount ?? 0) };
 }
-
-
 
 /** Lines of one holder rated in the application (adjustment lines), to be written beside the rated ones. */
 export interface HolderLines {
@@ -289,8 +285,6 @@ interface LineRow {
   adjusts_previously_adjusted: string | null;
 }
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function lineOf(row: LineRow): StatedLine {
   // Arrays travel as JSON text (ISO instants, decimals as strings), read alike by both drivers.
   const from: string[] = JSON.parse(row.breakdown_from);
@@ -300,12 +294,8 @@ function lineOf(row: LineRow): StatedLine {
     .map((at, index) => ({ from: new Date(at), to: new Date(to[index]), quantity: new Decimal(quantities[index]) }))
     .sort((a, b) => a.from.getTime() - b.from.getTime());
   // Pieces that touch and hold the same quantity are one interval (billable windows never touch).
-  const intervals: typeof pieces = [];
-  for (const piece of pieces) {
-    const last = intervals[intervals.length - 1];
-    if (last && last.to.getTime() === piece.from.getTime() && last.quantity.equals(piece.quantity)) last.to = piece.to;
-    else intervals.push({ ...piece });
-  }
+  const intervals: HeldInterval[] = [];
+  for (const piece of pieces) appendHeld(intervals, piece);
   const breakdown = intervals.map((interval) => ({ ...interval, fraction: breakdownFraction(interval.to.getTime() - interval.from.getTime(), row.breakdown_month_ms) }));
   const line: StatedLine = {
     productId: row.products_id,
